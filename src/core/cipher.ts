@@ -1,0 +1,168 @@
+/**
+ * ENC[AES256_GCM,…] values (spec §1): AES-256-GCM with a 32-byte IV and the key path as AAD.
+ * One ValueCipher serves a whole command so IVs can be reused for unchanged values (§1.5).
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { TsopsError } from '../errors.js';
+import { Comment, type Scalar } from './tree.js';
+import {
+  bytesToStringOrBytes,
+  parseGoBool,
+  parseGoFloat,
+  parseGoInt,
+  parseTimestampText,
+  scalarBytes,
+  typeOf,
+  type ScalarType,
+} from './scalar-text.js';
+
+const IV_LENGTH = 32;
+const TAG_LENGTH = 16;
+const IV_POOL = 32 * 1024;
+const ENC_PREFIX = 'ENC[AES256_GCM,data:';
+
+export interface EncryptedParts {
+  data: Buffer;
+  iv: Buffer;
+  tag: Buffer;
+  type: string;
+}
+
+/** Whether a string has the shape of a sops encrypted value (cheap prefix test). */
+export function looksLikeEncryptedValue(s: string): boolean {
+  return s.startsWith(ENC_PREFIX);
+}
+
+/**
+ * Parse `ENC[AES256_GCM,data:…,iv:…,tag:…,type:…]` as sops' RE2 pattern does (greedy groups,
+ * anchored at the start only). Returns undefined when the string does not match.
+ */
+export function parseEncryptedValue(s: string): EncryptedParts | undefined {
+  const m = /^ENC\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\]/s.exec(s);
+  if (!m) return undefined;
+  return {
+    data: Buffer.from(m[1]!, 'base64'),
+    iv: Buffer.from(m[2]!, 'base64'),
+    tag: Buffer.from(m[3]!, 'base64'),
+    type: m[4]!,
+  };
+}
+
+function stashKey(aad: string, type: string, plain: Uint8Array): string {
+  return `${aad}\u0000${type}\u0000${Buffer.from(plain.buffer, plain.byteOffset, plain.byteLength).toString('latin1')}`;
+}
+
+/** Encrypts and decrypts values under one data key; remembers IVs of decrypted values. */
+export class ValueCipher {
+  private readonly key: Uint8Array;
+  private readonly stash = new Map<string, Buffer>();
+  private pool = Buffer.alloc(0);
+  private poolOffset = 0;
+
+  constructor(dataKey: Uint8Array, stash?: ReadonlyMap<string, Buffer>) {
+    if (dataKey.length !== 32) throw new TsopsError('GENERIC', 'data key must be 32 bytes');
+    this.key = dataKey;
+    if (stash) for (const [k, v] of stash) this.stash.set(k, v);
+  }
+
+  /** The remembered IVs, to carry into a cipher with another data key (rotate). */
+  ivStash(): ReadonlyMap<string, Buffer> {
+    return this.stash;
+  }
+
+  private freshIv(): Buffer {
+    // Batched randomness: one syscall per ~1000 values.
+    if (this.poolOffset + IV_LENGTH > this.pool.length) {
+      this.pool = randomBytes(IV_POOL);
+      this.poolOffset = 0;
+    }
+    const iv = this.pool.subarray(this.poolOffset, this.poolOffset + IV_LENGTH);
+    this.poolOffset += IV_LENGTH;
+    return iv;
+  }
+
+  /**
+   * Encrypt a value with `aad`. Empty strings (and empty comments) stay as they are (§1.4).
+   * Reuses the IV remembered for the same (aad, type, plaintext), so unchanged values keep
+   * their ciphertext under the same key.
+   */
+  encrypt(value: Exclude<Scalar, null> | Comment, aad: string): string {
+    const type = typeOf(value);
+    const plain = scalarBytes(value);
+    if (plain.length === 0 && (type === 'str' || type === 'comment')) return '';
+    const iv = this.stash.get(stashKey(aad, type, plain)) ?? this.freshIv();
+    return this.encryptRaw(plain, iv, aad, type);
+  }
+
+  /** Encrypt bytes with an explicit IV (used for the MAC, and by tests). */
+  encryptRaw(plain: Uint8Array, iv: Uint8Array, aad: string, type: ScalarType): string {
+    const c = createCipheriv('aes-256-gcm', this.key, iv);
+    c.setAAD(Buffer.from(aad, 'utf8'));
+    const data = Buffer.concat([c.update(plain), c.final()]);
+    const tag = c.getAuthTag();
+    return `${ENC_PREFIX}${data.toString('base64')},iv:${Buffer.from(iv).toString('base64')},tag:${tag.toString('base64')},type:${type}]`;
+  }
+
+  /** Decrypt to plaintext bytes plus the type tag; throws DECRYPT_TREE on any failure. */
+  decryptRaw(s: string, aad: string): { plain: Buffer; type: string; iv: Buffer } {
+    const parts = parseEncryptedValue(s);
+    if (!parts) throw new TsopsError('DECRYPT_TREE', "value does not match sops' data format");
+    if (parts.tag.length !== TAG_LENGTH || parts.iv.length === 0) {
+      throw new TsopsError('DECRYPT_TREE', 'could not decrypt with AES_GCM: malformed iv or tag');
+    }
+    let plain: Buffer;
+    try {
+      const d = createDecipheriv('aes-256-gcm', this.key, parts.iv);
+      d.setAAD(Buffer.from(aad, 'utf8'));
+      d.setAuthTag(parts.tag);
+      plain = Buffer.concat([d.update(parts.data), d.final()]);
+    } catch {
+      throw new TsopsError('DECRYPT_TREE', 'could not decrypt with AES_GCM: message authentication failed');
+    }
+    return { plain, type: parts.type, iv: parts.iv };
+  }
+
+  /**
+   * Decrypt an ENC[] value into its typed scalar (or Comment), remembering its IV.
+   * `""` decrypts to `""` (§1.4).
+   */
+  decrypt(s: string, aad: string): Exclude<Scalar, null> | Comment {
+    if (s === '') return '';
+    const { plain, type, iv } = this.decryptRaw(s, aad);
+    const value = typedValue(plain, type);
+    this.stash.set(stashKey(aad, typeOf(value), scalarBytes(value)), iv);
+    return value;
+  }
+}
+
+function typedValue(plain: Buffer, type: string): Exclude<Scalar, null> | Comment {
+  switch (type) {
+    case 'str':
+    case 'bytes':
+      return bytesToStringOrBytes(plain);
+    case 'comment':
+      return new Comment(plain.toString('utf8'));
+    case 'int': {
+      const v = parseGoInt(plain.toString('utf8'));
+      if (v === undefined) throw new TsopsError('DECRYPT_TREE', 'error decoding value of type int');
+      return v;
+    }
+    case 'float': {
+      const v = parseGoFloat(plain.toString('utf8'));
+      if (v === undefined) throw new TsopsError('DECRYPT_TREE', 'error decoding value of type float');
+      return v;
+    }
+    case 'bool': {
+      const v = parseGoBool(plain.toString('utf8'));
+      if (v === undefined) throw new TsopsError('DECRYPT_TREE', 'error decoding value of type bool');
+      return v;
+    }
+    case 'time': {
+      const v = parseTimestampText(plain.toString('utf8'));
+      if (v === undefined) throw new TsopsError('DECRYPT_TREE', 'error decoding value of type time');
+      return v;
+    }
+    default:
+      throw new TsopsError('DECRYPT_TREE', `unknown datatype: ${type.slice(0, 40)}`);
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * Everything tsops does to the outside world goes through an Io, so commands run in-process in
+ * tests with real files and a captured stdout. `nodeIo()` is the real one; bin.ts builds it.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+export interface RunResult {
+  code: number;
+  stdout: Uint8Array;
+  stderr: Uint8Array;
+}
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  input?: Uint8Array;
+  /** Inherit the terminal (editors, exec-env children) instead of capturing output. */
+  inherit?: boolean;
+  /** Run through `/bin/sh -c` (exec-env/exec-file); otherwise argv is executed directly. */
+  shell?: boolean;
+}
+
+export interface Output {
+  write(data: string | Uint8Array): void;
+  readonly isTTY: boolean;
+}
+
+export interface Io {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  cwd(): string;
+  now(): Date;
+  readFile(p: string): Uint8Array;
+  exists(p: string): boolean;
+  /** Mode bits of an existing file, or undefined. */
+  fileMode(p: string): number | undefined;
+  /**
+   * Replace `p` atomically: write a temp file in the same directory, fsync, rename over.
+   * Keeps the mode of an existing file; new files get `mode` (default 0600).
+   */
+  writeFileAtomic(p: string, data: Uint8Array, mode?: number): void;
+  readStdin(): Promise<Uint8Array>;
+  readonly stdout: Output;
+  readonly stderr: Output;
+  /** Run a program; resolves with its exit code and captured output. */
+  run(argv: string[], options?: RunOptions): Promise<RunResult>;
+  /** Whether standard input is an interactive terminal. */
+  readonly stdinIsTTY: boolean;
+}
+
+function streamOutput(stream: NodeJS.WriteStream): Output {
+  return {
+    write: (data) => {
+      stream.write(data);
+    },
+    get isTTY() {
+      return stream.isTTY === true;
+    },
+  };
+}
+
+/** Atomic replace used by the real Io (exported for tests of crash safety). */
+export function writeFileAtomicSync(p: string, data: Uint8Array, mode = 0o600): void {
+  const dir = path.dirname(p);
+  let finalMode = mode;
+  try {
+    finalMode = fs.statSync(p).mode & 0o7777;
+  } catch {
+    // a new file: keep the requested mode
+  }
+  const tmp = path.join(dir, `.${path.basename(p)}.tsops-${randomBytes(6).toString('hex')}.tmp`);
+  const fd = fs.openSync(tmp, 'wx', finalMode);
+  try {
+    try {
+      let off = 0;
+      while (off < data.length) off += fs.writeSync(fd, data, off, data.length - off);
+      fs.fchmodSync(fd, finalMode);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, p);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+  try {
+    // make the rename itself durable
+    const dfd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(dfd);
+    } finally {
+      fs.closeSync(dfd);
+    }
+  } catch {
+    // some file systems refuse fsync on directories; the rename has happened
+  }
+}
+
+export function nodeIo(): Io {
+  return {
+    env: process.env,
+    cwd: () => process.cwd(),
+    now: () => new Date(),
+    readFile: (p) => fs.readFileSync(p),
+    exists: (p) => fs.existsSync(p),
+    fileMode: (p) => {
+      try {
+        return fs.statSync(p).mode & 0o7777;
+      } catch {
+        return undefined;
+      }
+    },
+    writeFileAtomic: writeFileAtomicSync,
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    },
+    stdout: streamOutput(process.stdout),
+    stderr: streamOutput(process.stderr),
+    stdinIsTTY: process.stdin.isTTY === true,
+    run: (argv, options = {}) => runProcess(argv, options),
+  };
+}
+
+export function runProcess(argv: string[], options: RunOptions = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const [cmd, ...args] = options.shell ? ['/bin/sh', '-c', argv.join(' ')] : argv;
+    if (cmd === undefined) {
+      reject(new Error('empty command'));
+      return;
+    }
+    const env = options.env ?? process.env;
+    const child = spawn(cmd, args, {
+      env: Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv,
+      stdio: options.inherit ? 'inherit' : ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout?.on('data', (c: Buffer) => out.push(c));
+    child.stderr?.on('data', (c: Buffer) => err.push(c));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      resolve({
+        code: code ?? (signal ? 128 + (osSignalNumber(signal) ?? 0) : 1),
+        stdout: Buffer.concat(out),
+        stderr: Buffer.concat(err),
+      });
+    });
+    if (child.stdin) {
+      child.stdin.on('error', () => {
+        // the child may exit without reading its input
+      });
+      child.stdin.end(options.input ?? new Uint8Array());
+    }
+  });
+}
+
+function osSignalNumber(signal: NodeJS.Signals): number | undefined {
+  return os.constants.signals[signal];
+}

@@ -1,0 +1,21 @@
+/** Locations the tests need, resolved from the compiled file (dist/test/helpers/paths.js). */
+import { fileURLToPath } from 'node:url';
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The repository root. */
+export const repoRoot = path.resolve(here, '..', '..', '..');
+/** `../shared` beside the repository (spec, interop fixtures). */
+export const sharedDir = path.resolve(repoRoot, '..', 'shared');
+export const interopDir = path.join(sharedDir, 'interop');
+/** The built CLI entry point. */
+export const binPath = path.join(repoRoot, 'bin', 'tsops.js');
+
+/** A fresh temporary directory, removed when the process exits. */
+export function tempDir(prefix = 'tsops-test-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
