@@ -13,9 +13,18 @@ export const interopDir = path.join(sharedDir, 'interop');
 /** The built CLI entry point. */
 export const binPath = path.join(repoRoot, 'bin', 'tsops.js');
 
+const created: string[] = [];
+let cleanupRegistered = false;
+
 /** A fresh temporary directory, removed when the process exits. */
 export function tempDir(prefix = 'tsops-test-'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  created.push(dir);
+  if (!cleanupRegistered) {
+    cleanupRegistered = true;
+    process.on('exit', () => {
+      for (const d of created) fs.rmSync(d, { recursive: true, force: true });
+    });
+  }
   return dir;
 }

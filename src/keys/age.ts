@@ -1,0 +1,218 @@
+/**
+ * age master keys (spec §4.1): parse recipients, wrap a data key (or Shamir share) into an
+ * armored age file for exactly one recipient, and unwrap it with a set of identities.
+ *
+ * Native X25519 (`age1…`) and post-quantum hybrid (`age1pq1…`) recipients are built in. Other
+ * kinds (SSH public keys) plug in through {@link registerRecipientParser}; age plugin
+ * recipients are refused.
+ */
+import { Decrypter, Encrypter, armor, identityToRecipient } from 'age-encryption';
+import type { Identity as AgeLibIdentity, Recipient as AgeLibRecipient } from 'age-encryption';
+import { TsopsError, isTsopsError, messageOf } from '../errors.js';
+
+export type { AgeLibIdentity, AgeLibRecipient };
+
+/** An identity able to unwrap age files. Holds secret material: never print `secret`. */
+export interface Identity {
+  /** Where it came from (a source name and line), for messages. Never key material. */
+  readonly origin: string;
+  /** The public recipient it decrypts for, when known (native keys); used to try it first. */
+  readonly recipient: string | undefined;
+  /** A native identity string (`AGE-SECRET-KEY-…`) or a custom age-encryption Identity. */
+  readonly secret: string | AgeLibIdentity;
+}
+
+/** A recipient parsed once, ready to wrap any number of payloads. */
+export class ParsedRecipient {
+  readonly #encrypter: Encrypter;
+
+  /** @param recipient - the trimmed recipient text; @param kind - e.g. `x25519`, `mlkem768x25519`. */
+  constructor(
+    readonly recipient: string,
+    readonly kind: string,
+    target: string | AgeLibRecipient,
+  ) {
+    this.#encrypter = new Encrypter();
+    this.#encrypter.addRecipient(target);
+  }
+
+  /** Encrypt `plaintext` to this recipient and armor it as sops does (spec §4.1). */
+  async wrap(plaintext: Uint8Array): Promise<string> {
+    return armor.encode(await this.#encrypter.encrypt(plaintext));
+  }
+}
+
+/** A way to parse one more kind of recipient (e.g. SSH public keys), consulted before the built-ins. */
+export interface RecipientParser {
+  /** Short name of the kind, for messages (`ssh-ed25519`). */
+  readonly kind: string;
+  /** Whether this parser owns the (trimmed) recipient text. */
+  matches(recipient: string): boolean;
+  /** Build the age-encryption Recipient; throw TsopsError('INVALID_RECIPIENT', …) when malformed. */
+  parse(recipient: string): AgeLibRecipient;
+}
+
+const extraParsers: RecipientParser[] = [];
+
+/** Add a recipient kind (e.g. SSH keys). Parsers registered first win. */
+export function registerRecipientParser(parser: RecipientParser): void {
+  extraParsers.push(parser);
+}
+
+/** A long recipient (post-quantum ones are ~2000 characters) abbreviated for messages. */
+export function shortRecipient(recipient: string): string {
+  return recipient.length <= 80 ? recipient : `${recipient.slice(0, 24)}…${recipient.slice(-12)}`;
+}
+
+function builtinParse(r: string): ParsedRecipient {
+  if (r.startsWith('age1pq1')) {
+    try {
+      return new ParsedRecipient(r, 'mlkem768x25519', r);
+    } catch {
+      const what = 'failed to parse input as Bech32-encoded age post-quantum public key';
+      throw new TsopsError('INVALID_RECIPIENT', `${what}: malformed recipient "${shortRecipient(r)}"`);
+    }
+  }
+  // An X25519 recipient's Bech32 data never contains '1', so a second '1' means `age1<plugin>1…`.
+  if (r.startsWith('age1') && r.indexOf('1', 4) >= 0) {
+    throw new TsopsError('INVALID_RECIPIENT', `unsupported age plugin recipient "${shortRecipient(r)}"`, {
+      hint: 'age plugins are not supported by tsops; use a native age1… or age1pq1… recipient',
+    });
+  }
+  if (r.startsWith('age1')) {
+    try {
+      return new ParsedRecipient(r, 'x25519', r);
+    } catch {
+      throw new TsopsError(
+        'INVALID_RECIPIENT',
+        `failed to parse input as Bech32-encoded age public key: malformed recipient "${shortRecipient(r)}"`,
+      );
+    }
+  }
+  if (r.startsWith('ssh-')) {
+    throw new TsopsError('INVALID_RECIPIENT', `unsupported ssh recipient "${shortRecipient(r)}"`, {
+      hint: 'use a native age1… recipient',
+    });
+  }
+  throw new TsopsError('INVALID_RECIPIENT', `failed to parse input, unknown recipient type: "${shortRecipient(r)}"`);
+}
+
+const parsedCache = new Map<string, ParsedRecipient>();
+const PARSED_CACHE_LIMIT = 1024;
+
+/**
+ * Parse a recipient (spec §4.1 table), after trimming surrounding whitespace. Parsed recipients
+ * are cached, so wrapping for the same recipient again does not decode it again.
+ * Throws TsopsError('INVALID_RECIPIENT') for malformed, unknown and unsupported kinds.
+ */
+export function parseAgeRecipient(s: string): ParsedRecipient {
+  const r = s.trim();
+  const cached = parsedCache.get(r);
+  if (cached) return cached;
+  let parsed: ParsedRecipient | undefined;
+  for (const p of extraParsers) {
+    if (!p.matches(r)) continue;
+    try {
+      parsed = new ParsedRecipient(r, p.kind, p.parse(r));
+    } catch (e) {
+      if (isTsopsError(e)) throw e;
+      const why = `failed to parse input as ${p.kind} public key "${shortRecipient(r)}": ${messageOf(e)}`;
+      throw new TsopsError('INVALID_RECIPIENT', why);
+    }
+    break;
+  }
+  parsed ??= builtinParse(r);
+  if (parsedCache.size >= PARSED_CACHE_LIMIT) parsedCache.clear();
+  parsedCache.set(r, parsed);
+  return parsed;
+}
+
+/**
+ * Wrap `plaintext` (a data key or a Shamir share) for one recipient: an armored age file with
+ * 64-column padded base64 lines, ending with a newline (spec §4.1).
+ */
+export async function wrapKey(recipient: string | ParsedRecipient, plaintext: Uint8Array): Promise<string> {
+  const parsed = typeof recipient === 'string' ? parseAgeRecipient(recipient) : recipient;
+  return parsed.wrap(plaintext);
+}
+
+/**
+ * Unwrap an armored age file (`enc`) with the given identities. Identities whose recipient is
+ * `preferRecipient` are tried first. Leading/trailing whitespace and CRLF are tolerated; the
+ * base64 must be strict (spec §4.1). Messages never contain key material.
+ */
+export async function unwrapKey(
+  enc: string,
+  identities: readonly Identity[],
+  preferRecipient?: string,
+): Promise<Uint8Array> {
+  let file: Uint8Array;
+  try {
+    file = armor.decode(enc);
+  } catch (e) {
+    throw new TsopsError('INVALID_METADATA', `failed to read the armored age data: ${libMessage(e)}`);
+  }
+  if (identities.length === 0) throw new TsopsError('NO_IDENTITY', 'no age identities available');
+  const ordered =
+    preferRecipient === undefined
+      ? identities
+      : [
+          ...identities.filter((i) => i.recipient === preferRecipient),
+          ...identities.filter((i) => i.recipient !== preferRecipient),
+        ];
+  const decrypter = new Decrypter();
+  for (const id of ordered) {
+    try {
+      decrypter.addIdentity(id.secret);
+    } catch {
+      // the library's parse errors may quote the key: report only where it came from
+      throw new TsopsError('NO_IDENTITY', `malformed age identity from ${id.origin}`);
+    }
+  }
+  try {
+    return await decrypter.decrypt(file);
+  } catch (e) {
+    const msg = libMessage(e);
+    if (msg.startsWith('no identity matched')) {
+      throw new TsopsError('NO_IDENTITY', 'no identity matched any of the recipients');
+    }
+    throw new TsopsError('NO_IDENTITY', `failed to decrypt the age data: ${msg}`);
+  }
+}
+
+/** age-encryption's messages about files and stanzas carry no secrets; bech32 ones might, so cap them. */
+function libMessage(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return /AGE-SECRET-KEY|AGE-PLUGIN/i.test(msg) ? 'malformed data' : msg;
+}
+
+/** What a non-comment identity line is, judged by its upper-cased prefix (spec §4.3). */
+export type IdentityLineKind = 'x25519' | 'mlkem768x25519' | 'plugin' | 'unknown';
+
+export function identityLineKind(line: string): IdentityLineKind {
+  const upper = line.slice(0, 20).toUpperCase();
+  if (upper.startsWith('AGE-SECRET-KEY-PQ-1')) return 'mlkem768x25519';
+  if (upper.startsWith('AGE-SECRET-KEY-1')) return 'x25519';
+  if (upper.startsWith('AGE-PLUGIN-')) return 'plugin';
+  return 'unknown';
+}
+
+/**
+ * Parse one native identity (`AGE-SECRET-KEY-1…` or `AGE-SECRET-KEY-PQ-1…`) and derive its
+ * recipient. Throws TsopsError('NO_IDENTITY') naming only `origin` when it is malformed; as in
+ * age, the Bech32 text must be upper case.
+ */
+export async function parseNativeIdentity(text: string, origin: string): Promise<Identity> {
+  const kind = identityLineKind(text);
+  if (kind !== 'x25519' && kind !== 'mlkem768x25519') {
+    throw new TsopsError('NO_IDENTITY', `unknown identity type at ${origin}`);
+  }
+  let recipient: string;
+  try {
+    // validates the Bech32 text, its type and length, and that it is upper case like age's parser
+    recipient = await identityToRecipient(text);
+  } catch {
+    throw new TsopsError('NO_IDENTITY', `malformed secret key at ${origin}`);
+  }
+  return { origin, recipient, secret: text };
+}

@@ -1,0 +1,191 @@
+/**
+ * Identity sources (spec §4.3): what a source reports, and the parsing of a source's content —
+ * identity text, or a passphrase-protected identity file that is opened on demand. Shared by
+ * the age sources (identities.ts) and the SSH sources.
+ */
+import { Decrypter, armor } from 'age-encryption';
+import { messageOf } from '../errors.js';
+import { identityLineKind, parseNativeIdentity } from './age.js';
+import type { Identity } from './age.js';
+import { redactSecrets } from './key-report.js';
+
+/**
+ * not-set: the variable is absent; not-found: the default file does not exist; empty: read but
+ * held no identity; loaded: identities available; locked: passphrase-protected, not yet
+ * unlocked; error: the source failed (message says why).
+ */
+export type SourceStatus = 'not-set' | 'not-found' | 'empty' | 'loaded' | 'locked' | 'error';
+
+/** What one source gave. Contains no key material. */
+export interface SourceOutcome {
+  /** An environment variable name or a file path, as sops names locations. */
+  readonly location: string;
+  /** Extra context, e.g. the path named by `SOPS_AGE_KEY_FILE`. */
+  readonly detail?: string;
+  readonly status: SourceStatus;
+  /** Number of identities loaded. */
+  readonly count: number;
+  /** Public recipients of the loaded identities, where known. */
+  readonly recipients: readonly string[];
+  /** The error text (status `error`) or a note (skipped plugin identities, locked file). */
+  readonly message?: string;
+  /** For per-recipient sources (commands): the recipient it ran for. */
+  readonly forRecipient?: string;
+}
+
+/** A loaded source: its outcome and identities; `unlock` is present while it is locked. */
+export interface SourceResult {
+  readonly outcome: SourceOutcome;
+  readonly identities: readonly Identity[];
+  readonly unlock?: () => Promise<SourceResult>;
+}
+
+/** One place identities can come from. */
+export interface IdentitySource {
+  readonly location: string;
+  /** Loaded once per recipient (commands getting `SOPS_AGE_RECIPIENT`) rather than once per run. */
+  readonly perRecipient: boolean;
+  /** Never throws for an ordinary failure: returns an `error` outcome. */
+  load(recipient: string): Promise<SourceResult>;
+}
+
+/** Asks the user for a passphrase (terminal, agent…). Rejects when none can be had. */
+export type AskPassphrase = (prompt: string) => Promise<string>;
+
+/** An outcome with no identities unless `extra` says otherwise. */
+export function sourceOutcome(
+  location: string,
+  status: SourceStatus,
+  extra: Partial<Omit<SourceOutcome, 'location' | 'status'>> = {},
+): SourceOutcome {
+  return { location, status, count: 0, recipients: [], ...extra };
+}
+
+/** A failed source; the message is scrubbed of anything that looks like key material. */
+export function sourceFailure(location: string, message: string, extra: Partial<SourceOutcome> = {}): SourceResult {
+  return { outcome: sourceOutcome(location, 'error', { ...extra, message: redactSecrets(message) }), identities: [] };
+}
+
+/** Split text into lines as Go's bufio.Scanner does: `\n` ends a line, one `\r` before it is dropped. */
+function scanLines(text: string): string[] {
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+}
+
+/**
+ * Parse identity text (spec §4.3): lines that are empty or start with `#` are skipped; each
+ * other line is one identity, or several whitespace-separated ones with `multiplePerLine`
+ * (`SOPS_AGE_KEY`). Plugin identities are skipped with a note; anything else unknown or
+ * malformed fails the whole source, naming the line but never its text.
+ */
+export async function parseIdentityText(
+  text: string,
+  location: string,
+  multiplePerLine: boolean,
+  extra: Partial<SourceOutcome> = {},
+): Promise<SourceResult> {
+  const identities: Identity[] = [];
+  let plugins = 0;
+  const lines = scanLines(text);
+  const cannotParse = `failed to parse '${location}' age identities`;
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n] as string;
+    if (line === '' || line.startsWith('#')) continue;
+    const keys = multiplePerLine ? line.split(/\s+/).filter((k) => k !== '') : [line];
+    for (const key of keys) {
+      const kind = identityLineKind(key);
+      if (kind === 'plugin') {
+        plugins++;
+        continue;
+      }
+      if (kind === 'unknown') {
+        return sourceFailure(location, `${cannotParse}: unknown identity type (line ${n + 1})`, extra);
+      }
+      try {
+        identities.push(await parseNativeIdentity(key, `${location} line ${n + 1}`));
+      } catch {
+        return sourceFailure(location, `${cannotParse}: malformed secret key (line ${n + 1})`, extra);
+      }
+    }
+  }
+  const note =
+    plugins === 0
+      ? undefined
+      : `skipped ${plugins} age plugin identit${plugins === 1 ? 'y' : 'ies'}: plugins are not supported`;
+  return {
+    outcome: sourceOutcome(location, identities.length > 0 ? 'loaded' : 'empty', {
+      ...extra,
+      count: identities.length,
+      recipients: identities.flatMap((i) => (i.recipient === undefined ? [] : [i.recipient])),
+      ...(note === undefined ? {} : { message: note }),
+    }),
+    identities,
+  };
+}
+
+const ENCRYPTED_PREFIXES = ['age-encryption', '-----BEGIN AGE'];
+
+/** Whether source content is a passphrase-encrypted identity file (binary or armored age). */
+export function isEncryptedIdentityFile(content: Uint8Array): boolean {
+  const head = Buffer.from(content.subarray(0, 14)).toString('latin1');
+  return ENCRYPTED_PREFIXES.includes(head);
+}
+
+/**
+ * Parse a source's content: a passphrase-encrypted identity file becomes a locked result that
+ * asks for the passphrase when unlocked; anything else is identity text.
+ */
+export async function parseSourceContent(
+  content: Uint8Array,
+  location: string,
+  multiplePerLine: boolean,
+  askPassphrase: AskPassphrase | undefined,
+  extra: Partial<SourceOutcome> = {},
+): Promise<SourceResult> {
+  if (!isEncryptedIdentityFile(content)) {
+    return parseIdentityText(Buffer.from(content).toString('utf8'), location, multiplePerLine, extra);
+  }
+  if (askPassphrase === undefined) {
+    const why = `'${location}' is a passphrase-protected identity file and no passphrase prompt is available`;
+    return sourceFailure(location, why, extra);
+  }
+  const unlock = async (): Promise<SourceResult> => {
+    let file: Uint8Array;
+    try {
+      file = content[0] === 0x2d ? armor.decode(Buffer.from(content).toString('utf8')) : content;
+    } catch (e) {
+      return sourceFailure(location, `failed to read '${location}': ${messageOf(e)}`, extra);
+    }
+    let passphrase: string;
+    try {
+      passphrase = await askPassphrase(`Enter passphrase for identity '${location}':`);
+    } catch (e) {
+      return sourceFailure(location, `could not read passphrase for '${location}': ${messageOf(e)}`, extra);
+    }
+    const decrypter = new Decrypter();
+    decrypter.addPassphrase(passphrase);
+    let inner: Uint8Array;
+    try {
+      inner = await decrypter.decrypt(file);
+    } catch (e) {
+      const why = messageOf(e).startsWith('no identity matched') ? 'incorrect passphrase' : messageOf(e);
+      return sourceFailure(location, `failed to decrypt identity file '${location}': ${why}`, extra);
+    }
+    return parseIdentityText(Buffer.from(inner).toString('utf8'), location, false, extra);
+  };
+  return {
+    outcome: sourceOutcome(location, 'locked', { ...extra, message: 'passphrase-protected identity file' }),
+    identities: [],
+    unlock,
+  };
+}
+
+/** Go's wording for a file that cannot be read (no secrets: it names only the path). */
+export function describeReadError(e: unknown, file: string): string {
+  const code = (e as { code?: unknown }).code;
+  if (code === 'ENOENT') return `open ${file}: no such file or directory`;
+  if (code === 'EACCES' || code === 'EPERM') return `open ${file}: permission denied`;
+  if (code === 'EISDIR') return `read ${file}: is a directory`;
+  return messageOf(e);
+}
