@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+// Benchmarks for tsops (`npm run bench`): generates its inputs with a fixed seed, runs each case
+// several times as a real child process, and prints the median wall time beside `node -e 0`
+// with peak memory (from /usr/bin/time when available). Not part of `npm test`.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateAgeKeyFile } from '../dist/src/keys/keygen.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const work = path.join(root, 'bench', '.work');
+const bin = path.join(root, 'bin', 'tsops.js');
+const runs = Number(process.env.BENCH_RUNS ?? 7);
+const haveTime = fs.existsSync('/usr/bin/time');
+
+// Deterministic generator (mulberry32) so every run measures the same documents.
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+function word(r, n) {
+  let s = '';
+  for (let i = 0; i < n; i++) s += String.fromCharCode(97 + Math.floor(r() * 26));
+  return s;
+}
+function bigYaml(maps, keys, seed) {
+  const r = rng(seed);
+  const lines = [];
+  for (let m = 0; m < maps; m++) {
+    lines.push(`group_${m}:`);
+    for (let k = 0; k < keys; k++) lines.push(`    key_${k}: ${word(r, 24)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function run(argv, env, { stdin } = {}) {
+  const cmd = haveTime ? ['/usr/bin/time', ['-f', '__RSS__%M', ...argv]] : [argv[0], argv.slice(1)];
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd[0], cmd[1], { env: { ...process.env, ...env }, input: stdin, maxBuffer: 1 << 30 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const err = r.stderr.toString();
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${err.slice(0, 500)}`);
+  const m = /__RSS__(\d+)/.exec(err);
+  return { ms, rssKb: m ? Number(m[1]) : undefined, stdout: r.stdout };
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function bench(name, argv, env, options = {}) {
+  const times = [];
+  let rss = 0;
+  for (let i = 0; i < runs; i++) {
+    options.before?.();
+    const r = run(argv, env, options);
+    times.push(r.ms);
+    rss = Math.max(rss, r.rssKb ?? 0);
+  }
+  const row = { case: name, median_ms: Math.round(median(times)), min_ms: Math.round(Math.min(...times)), peak_rss_mb: rss ? Math.round(rss / 1024) : 'n/a' };
+  console.log(`${row.case.padEnd(44)} median ${String(row.median_ms).padStart(6)} ms   min ${String(row.min_ms).padStart(6)} ms   peak RSS ${row.peak_rss_mb} MB`);
+  return row;
+}
+
+async function main() {
+  fs.rmSync(work, { recursive: true, force: true });
+  fs.mkdirSync(work, { recursive: true });
+  const key = await generateAgeKeyFile({ pq: false, now: new Date(0) });
+  const keyFile = path.join(work, 'keys.txt');
+  fs.writeFileSync(keyFile, key.text, { mode: 0o600 });
+  const env = { SOPS_AGE_KEY_FILE: keyFile, SOPS_AGE_RECIPIENTS: key.recipient, HOME: work };
+  const node = process.execPath;
+
+  const sizes = [
+    { name: '25,000 values', maps: 1000 },
+    { name: '50,000 values', maps: 2000 },
+  ];
+  const files = {};
+  for (const s of sizes) {
+    const plain = path.join(work, `big-${s.maps}.yaml`);
+    fs.writeFileSync(plain, bigYaml(s.maps, 25, 42));
+    const enc = path.join(work, `big-${s.maps}.enc.yaml`);
+    fs.writeFileSync(enc, run([node, bin, 'encrypt', plain], env).stdout);
+    files[s.maps] = { plain, enc };
+  }
+  const small = path.join(work, 'small.yaml');
+  fs.writeFileSync(small, 'user: alice\npassword: hunter2\nport: 5432\n');
+  const smallEnc = path.join(work, 'small.enc.yaml');
+  fs.writeFileSync(smallEnc, run([node, bin, 'encrypt', small], env).stdout);
+  console.log(`big encrypted file: ${(fs.statSync(files[2000].enc).size / 1e6).toFixed(1)} MB; ${runs} runs per case\n`);
+
+  bench('node -e 0 (startup floor)', [node, '-e', '0'], env);
+  bench('decrypt small file (3 values)', [node, bin, 'decrypt', smallEnc], env);
+  for (const s of sizes) {
+    bench(`decrypt ${s.name}`, [node, bin, 'decrypt', files[s.maps].enc], env);
+    bench(`encrypt ${s.name}`, [node, bin, 'encrypt', files[s.maps].plain], env);
+  }
+  const extra = process.argv.slice(2);
+  if (!extra.includes('--core')) {
+    const rotTarget = path.join(work, 'rotate.enc.yaml');
+    const help = spawnSync(node, [bin, '--help']).stdout.toString();
+    if (/\brotate\b/.test(help)) {
+      bench('rotate -i 50,000 values', [node, bin, 'rotate', '-i', rotTarget], env, {
+        before: () => fs.copyFileSync(files[2000].enc, rotTarget),
+      });
+    }
+    if (/\bupdatekeys\b/.test(help)) {
+      const dir = path.join(work, 'many');
+      fs.mkdirSync(path.join(dir, 'secrets'), { recursive: true });
+      const other = await generateAgeKeyFile({ pq: false, now: new Date(0) });
+      fs.writeFileSync(path.join(dir, '.sops.yaml'), `creation_rules:\n  - path_regex: secrets/.*\\.yaml$\n    age: ${key.recipient},${other.recipient}\n`);
+      const names = [];
+      for (let i = 0; i < 200; i++) names.push(path.join(dir, 'secrets', `s${i}.yaml`));
+      const pristine = run([node, bin, 'encrypt', small], env).stdout;
+      bench('updatekeys -y on 200 small files', [node, bin, 'updatekeys', '-y', ...names], { ...env, SOPS_AGE_RECIPIENTS: '' }, {
+        before: () => names.forEach((n) => fs.writeFileSync(n, pristine)),
+      });
+    }
+  }
+}
+
+main().catch((e) => {
+  console.error(e.message);
+  process.exit(1);
+});

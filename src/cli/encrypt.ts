@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import type { Io } from '../io.js';
+import { encryptCommand, type EncryptOptions } from '../commands/encrypt.js';
+import { addGlobalOptions, contextFor, inputTypeOptions } from './program.js';
+import { bool, keyOptions, num, outputOptions, selectorFlags, selectorOptions, str } from './shared-options.js';
+
+export function encryptOptionsFrom(o: Record<string, unknown>, file: string | undefined): EncryptOptions {
+  return {
+    file,
+    filenameOverride: str(o, 'filenameOverride'),
+    inputType: str(o, 'inputType'),
+    outputType: str(o, 'outputType'),
+    inPlace: bool(o, 'inPlace'),
+    output: str(o, 'output'),
+    age: str(o, 'age'),
+    shamirSecretSharingThreshold: num(o, 'shamirSecretSharingThreshold'),
+    macOnlyEncrypted: bool(o, 'macOnlyEncrypted'),
+    ...selectorFlags(o),
+  };
+}
+
+export function registerEncrypt(program: Command, io: Io): void {
+  const cmd = program.command('encrypt').description('encrypt a file (stdin when no file is given)').argument('[file]');
+  outputOptions(cmd);
+  keyOptions(cmd);
+  selectorOptions(cmd);
+  inputTypeOptions(cmd);
+  cmd.option('--filename-override <path>', 'the path that decides format and creation rule (required for stdin)');
+  addGlobalOptions(cmd);
+  cmd.action(async (file: string | undefined, _o: unknown, self: Command) => {
+    const ctx = contextFor(io, self);
+    await encryptCommand(ctx, encryptOptionsFrom(self.opts(), file));
+  });
+}

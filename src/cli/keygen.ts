@@ -1,0 +1,22 @@
+import type { Command } from 'commander';
+import type { Io } from '../io.js';
+import { keygenCommand, type KeygenOptions } from '../commands/keygen.js';
+import { addGlobalOptions, contextFor } from './program.js';
+import { bool, str } from './shared-options.js';
+
+export function keygenOptionsFrom(o: Record<string, unknown>): KeygenOptions {
+  return { output: str(o, 'output'), pq: bool(o, 'pq') };
+}
+
+/** `tsops keygen [-o FILE] [--pq]`, like age-keygen. */
+export function registerKeygen(program: Command, io: Io): void {
+  const cmd = program
+    .command('keygen')
+    .description('generate a new age identity (key file to stdout or -o FILE, public key to stderr)')
+    .option('-o, --output <file>', 'create this file (mode 0600; an existing file is never overwritten)')
+    .option('--pq', 'generate a post-quantum hybrid key (age1pq1…)');
+  addGlobalOptions(cmd);
+  cmd.action(async (_o: unknown, self: Command) => {
+    await keygenCommand(contextFor(io, self), keygenOptionsFrom(self.opts()));
+  });
+}

@@ -1,0 +1,91 @@
+/**
+ * Commander wiring only: flags become typed options for the commands in src/commands/.
+ * Global flags may come before or after the subcommand; like sops, long flags also take one dash.
+ */
+import { Command, Option } from 'commander';
+import { TsopsError } from '../errors.js';
+import type { Io } from '../io.js';
+import { CommandContext, type GlobalOptions } from '../commands/context.js';
+import { registerEncrypt } from './encrypt.js';
+import { registerDecrypt } from './decrypt.js';
+import { registerLegacy } from './legacy.js';
+import { registerSshToAge } from './ssh-to-age.js';
+import { registerKeygen } from './keygen.js';
+import { VERSION } from '../version.js';
+
+/** Long flags sops accepts with a single dash (Go's flag package); rewritten to `--name`. */
+const SINGLE_DASH_LONG = /^-([a-z][a-z0-9-]+)(=.*)?$/;
+
+export function normalizeArgv(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    out.push(SINGLE_DASH_LONG.test(a) ? `-${a}` : a);
+  }
+  return out;
+}
+
+export function parseIntOption(name: string) {
+  return (value: string): number => {
+    if (!/^-?\d+$/.test(value.trim())) {
+      throw new TsopsError('CONFLICTING_PARAMETERS', `${name} must be an integer, got ${JSON.stringify(value)}`);
+    }
+    return Number(value);
+  };
+}
+
+/** Options every command accepts (sops reads them globally). */
+export function addGlobalOptions(cmd: Command): Command {
+  return cmd
+    .option('--config <path>', 'path to .sops.yaml (default: search upwards from the current directory; env SOPS_CONFIG)')
+    .option('--indent <n>', 'indentation of YAML/JSON output', parseIntOption('--indent'))
+    .option('--verbose', 'log what tsops does (never values)');
+}
+
+/** The global options of a command merged with those given before the subcommand. */
+export function globalsOf(cmd: Command): GlobalOptions {
+  const merged: Record<string, unknown> = {};
+  const chain: Command[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) chain.unshift(c);
+  for (const c of chain) {
+    const o = c.opts();
+    for (const k of ['config', 'indent', 'verbose']) if (o[k] !== undefined) merged[k] = o[k];
+  }
+  return merged as GlobalOptions;
+}
+
+export function contextFor(io: Io, cmd: Command): CommandContext {
+  return new CommandContext(io, globalsOf(cmd));
+}
+
+export function inputTypeOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--input-type <type>', 'input format: yaml, json, dotenv, ini or binary (default: by extension)'))
+    .addOption(new Option('--output-type <type>', 'output format: yaml, json, dotenv, ini or binary (default: by extension)'));
+}
+
+export function buildProgram(io: Io): Command {
+  const program = new Command('tsops');
+  program
+    .description('Encrypt the values of YAML, JSON, dotenv, INI and binary files with age, compatible with sops.')
+    .version(`tsops ${VERSION} (sops ${'3.13.2'} compatible)`, '-v, --version', 'print the version')
+    .enablePositionalOptions()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(s.startsWith('error:') ? `tsops: ${s}` : s),
+    })
+    .showSuggestionAfterError(true);
+  addGlobalOptions(program);
+  registerEncrypt(program, io);
+  registerDecrypt(program, io);
+  registerSshToAge(program, io);
+  registerKeygen(program, io);
+  registerLegacy(program, io);
+  return program;
+}

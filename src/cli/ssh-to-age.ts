@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import type { Io } from '../io.js';
+import { sshToAgeCommand, type SshToAgeOptions } from '../commands/ssh-to-age.js';
+import { addGlobalOptions, contextFor } from './program.js';
+import { bool, str } from './shared-options.js';
+
+export function sshToAgeOptionsFrom(o: Record<string, unknown>): SshToAgeOptions {
+  return { input: str(o, 'input'), output: str(o, 'output'), privateKey: bool(o, 'privateKey') };
+}
+
+/** `tsops ssh-to-age [-i FILE] [-o FILE] [-private-key]`, with the flags of Mic92/ssh-to-age. */
+export function registerSshToAge(program: Command, io: Io): void {
+  const cmd = program
+    .command('ssh-to-age')
+    .description('convert SSH ed25519 public keys to age recipients, or a private key to an age identity')
+    .option('-i, --input <file>', 'read keys from this file (default: stdin)')
+    .option('-o, --output <file>', 'write the result to this file (default: stdout)')
+    .option(
+      '--private-key',
+      'convert an OpenSSH ed25519 private key to AGE-SECRET-KEY-1… (passphrase: env SSH_TO_AGE_PASSPHRASE or the terminal)',
+    );
+  addGlobalOptions(cmd);
+  cmd.action(async (_o: unknown, self: Command) => {
+    await sshToAgeCommand(contextFor(io, self), sshToAgeOptionsFrom(self.opts()));
+  });
+}

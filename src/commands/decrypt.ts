@@ -1,0 +1,41 @@
+/** `tsops decrypt` (spec §8.2): a sops file in, plaintext out (or one value with --extract). */
+import { decryptDocument } from '../core/document.js';
+import { isMap, type Value } from '../core/tree.js';
+import { parseTreePath, truncateTree } from '../core/tree-path.js';
+import type { CommandContext } from './context.js';
+import { openDataKey } from './data-key.js';
+import { checkOutputOptions, displayName, parseSopsFile, readInput, withFile, writeOutput, type InputOptions, type OutputOptions } from './files.js';
+import type { Store, EmitOptions } from '../formats/format.js';
+
+export interface DecryptOptions extends InputOptions, OutputOptions {
+  extract?: string | undefined;
+  ignoreMac?: boolean | undefined;
+}
+
+const utf8 = new TextEncoder();
+
+export async function decryptCommand(ctx: CommandContext, options: DecryptOptions): Promise<void> {
+  checkOutputOptions(options, options);
+  const path = options.extract === undefined ? undefined : parseTreePath(options.extract);
+  const input = await readInput(ctx, options, false);
+  const name = displayName(options);
+  const doc = parseSopsFile(ctx.store(input.inputFormat), input.bytes, name);
+  const dataKey = await openDataKey(ctx, doc, name);
+  withFile(name, () => decryptDocument(doc, dataKey, { ignoreMac: options.ignoreMac, compileRegex: ctx.compileRegex }));
+  dataKey.fill(0);
+  const outStore = ctx.store(input.outputFormat);
+  const emit = ctx.emitOptions(input.outputFormat);
+  const out =
+    path === undefined
+      ? withFile(name, () => outStore.emitPlain(doc.branches, emit))
+      : emitExtracted(outStore, truncateTree(doc.branches[0]!, path), emit);
+  writeOutput(ctx, out, options, input);
+}
+
+/** sops prints an extracted string raw, a map as a document, anything else via the store. */
+function emitExtracted(store: Store, value: Value, emit: EmitOptions): Uint8Array {
+  if (typeof value === 'string') return utf8.encode(value);
+  if (value instanceof Uint8Array) return value;
+  if (isMap(value)) return store.emitPlain([value], emit);
+  return store.emitValue(value, emit);
+}

@@ -1,0 +1,100 @@
+/**
+ * Which keys, threshold and selector a new file gets (spec §7.3, §7.4): `--age` /
+ * SOPS_AGE_RECIPIENTS over the matching creation rule; selectors flag by flag.
+ */
+import { TsopsError } from '../errors.js';
+import { matchCreationRule, parseRecipientList } from '../config/match.js';
+import type { CreationRule } from '../config/types.js';
+import { DEFAULT_SELECTOR, SELECTOR_KINDS, type Selector, type SelectorKind } from '../core/keys-model.js';
+import type { FormatName } from '../formats/index.js';
+import type { CommandContext } from './context.js';
+import { emptyToUndefined } from './context.js';
+
+export interface KeyFlags {
+  age?: string | undefined;
+  shamirSecretSharingThreshold?: number | undefined;
+}
+
+export type SelectorFlags = Partial<Record<SelectorKind, string | undefined>>;
+
+export interface EncryptionRules {
+  /** Age recipients per key group. */
+  groups: string[][];
+  threshold: number;
+  selector: Selector | undefined;
+  macOnlyEncrypted: boolean;
+  rule: CreationRule | undefined;
+}
+
+/** The creation rule for `name`, or undefined without a config or without creation_rules. */
+export function findRule(ctx: CommandContext, name: string): CreationRule | undefined {
+  const config = ctx.config();
+  if (config === undefined || config.creationRules === undefined) return undefined;
+  return matchCreationRule(config, name, ctx.io.cwd());
+}
+
+/** Age recipient groups from flags/env, else from the rule; an error when there are none. */
+export function resolveKeyGroups(ctx: CommandContext, flags: KeyFlags, rule: CreationRule | undefined): string[][] {
+  const cli = flags.age ?? emptyToUndefined(ctx.io.env['SOPS_AGE_RECIPIENTS']);
+  if (cli !== undefined && cli !== '') {
+    const recipients = parseRecipientList(cli);
+    if (recipients.length > 0) return [recipients];
+  }
+  if (rule === undefined) {
+    throw new TsopsError('NO_KEYS', 'config file not found, or has no creation rules, and no keys provided through command line options', {
+      hint: 'add a creation rule to .sops.yaml or pass --age age1…',
+    });
+  }
+  return rule.keyGroups.map((group, i) =>
+    group.map((key) => {
+      if (key.type !== 'age') {
+        throw new TsopsError('UNSUPPORTED', `creation rule group ${i} lists a ${key.type} key (${key.id}); tsops encrypts to age keys only`, {
+          hint: 'list age recipients in .sops.yaml, or pass --age',
+        });
+      }
+      return key.id;
+    }),
+  );
+}
+
+/** Merge selector flags over the rule's selector; at most one may remain (exit 8). */
+export function resolveSelector(flags: SelectorFlags, rule: CreationRule | undefined, format: FormatName): Selector | undefined {
+  const chosen = new Map<SelectorKind, string>();
+  if (rule?.selector) chosen.set(rule.selector.kind, rule.selector.value);
+  for (const kind of SELECTOR_KINDS) {
+    const v = flags[kind];
+    if (v !== undefined && v !== '') chosen.set(kind, v);
+  }
+  if (chosen.size > 1) {
+    throw new TsopsError('CONFLICTING_PARAMETERS', `cannot use more than one of ${SELECTOR_KINDS.join(', ')}`);
+  }
+  // Binary files have a single value that is always encrypted (§1.6).
+  if (format === 'binary') return undefined;
+  const [entry] = chosen;
+  return entry ? { kind: entry[0], value: entry[1] } : DEFAULT_SELECTOR;
+}
+
+export function resolveEncryptionRules(
+  ctx: CommandContext,
+  name: string,
+  flags: KeyFlags & SelectorFlags & { macOnlyEncrypted?: boolean | undefined },
+  inputFormat: FormatName,
+): EncryptionRules {
+  let rule: CreationRule | undefined;
+  try {
+    rule = findRule(ctx, name);
+  } catch (e) {
+    // With keys on the command line a non-matching config is no reason to refuse (sops does).
+    const cliKeys = flags.age ?? emptyToUndefined(ctx.io.env['SOPS_AGE_RECIPIENTS']);
+    if (!(e instanceof TsopsError && e.code === 'NO_MATCHING_RULE' && cliKeys)) throw e;
+  }
+  const groups = resolveKeyGroups(ctx, flags, rule);
+  const threshold = flags.shamirSecretSharingThreshold || rule?.shamirThreshold || 0;
+  return {
+    groups,
+    threshold,
+    selector: resolveSelector(flags, rule, inputFormat),
+    macOnlyEncrypted: Boolean(flags.macOnlyEncrypted) || Boolean(rule?.macOnlyEncrypted),
+    rule,
+  };
+}

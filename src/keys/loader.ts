@@ -1,0 +1,24 @@
+/** The identity loader a command run uses: every identity source of spec §4.3. */
+import './recipients.js';
+import type { Io } from '../io.js';
+import { IdentityLoader } from './identities.js';
+import type { AskPassphrase } from './identity-source.js';
+import { sshIdentitySources } from './ssh-sources.js';
+import { terminalAskPassphrase } from './tty-passphrase.js';
+
+export interface CreateIdentityLoaderOptions {
+  /** How passphrases are asked; the controlling terminal by default. */
+  askPassphrase?: AskPassphrase;
+}
+
+/**
+ * The loader for one run: the SSH key sources (spec §4.3 items 1–3) and the age sources
+ * (items 4–7), passphrases asked on the terminal. Importing this module also makes SSH public
+ * keys valid age recipients.
+ */
+export function createIdentityLoader(io: Io, options: CreateIdentityLoaderOptions = {}): IdentityLoader {
+  return new IdentityLoader(io, {
+    askPassphrase: options.askPassphrase ?? terminalAskPassphrase(),
+    sshSources: sshIdentitySources,
+  });
+}
