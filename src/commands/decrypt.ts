@@ -17,6 +17,8 @@ const utf8 = new TextEncoder();
 export async function decryptCommand(ctx: CommandContext, options: DecryptOptions): Promise<void> {
   checkOutputOptions(options, options);
   const path = options.extract === undefined ? undefined : parseTreePath(options.extract);
+  // sops reads .sops.yaml (its `stores:` section) on every command, so a broken one is reported here too.
+  ctx.config();
   const input = await readInput(ctx, options, false);
   const name = displayName(options);
   const doc = parseSopsFile(ctx.store(input.inputFormat), input.bytes, name);
