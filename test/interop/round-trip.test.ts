@@ -59,3 +59,34 @@ for (const format of ['yaml', 'json'] as const) {
     );
   });
 }
+
+const flatKey = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.]{0,10}$/).filter((k) => !k.startsWith('sops'));
+const flatValue = fc.string({ maxLength: 20 }).filter((v) => !v.includes('\r'));
+
+test('dotenv: random documents survive encrypt then decrypt unchanged', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.uniqueArray(fc.tuple(flatKey, flatValue), { minLength: 1, maxLength: 6, selector: ([k]) => k }), async (entries) => {
+      const doc = newMap(entries.map(([k, v]) => ({ key: k, value: v })));
+      const plain = storeFor('dotenv').emitPlain([doc]);
+      const enc = await encryptData(plain, { format: 'dotenv', recipients: [key.recipient] });
+      const back = await decryptData(enc, { format: 'dotenv', identities: [identity] });
+      assert.equal(Buffer.from(back).toString('utf8'), Buffer.from(plain).toString('utf8'));
+    }),
+    { numRuns: 40 },
+  );
+});
+
+test('ini: random documents survive encrypt then decrypt unchanged', async () => {
+  const iniValue = fc.stringMatching(/^[A-Za-z0-9 _.,:/@+-]{0,16}$/);
+  const section = fc.uniqueArray(fc.tuple(flatKey, iniValue), { minLength: 1, maxLength: 4, selector: ([k]) => k });
+  await fc.assert(
+    fc.asyncProperty(fc.uniqueArray(fc.tuple(flatKey, section), { minLength: 1, maxLength: 3, selector: ([k]) => k }), async (sections) => {
+      const doc = newMap(sections.map(([name, entries]) => ({ key: name, value: newMap(entries.map(([k, v]) => ({ key: k, value: v }))) })));
+      const plain = storeFor('ini').emitPlain([doc]);
+      const enc = await encryptData(plain, { format: 'ini', recipients: [key.recipient] });
+      const back = await decryptData(enc, { format: 'ini', identities: [identity] });
+      assert.equal(Buffer.from(back).toString('utf8'), Buffer.from(plain).toString('utf8'));
+    }),
+    { numRuns: 40 },
+  );
+});
