@@ -1,0 +1,582 @@
+/**
+ * A YAML writer that reproduces go-yaml v3's encoder output byte for byte (spec §6.1 emission):
+ * the same event-driven state machine, indentation rule, scalar style choice and comment
+ * placement, restricted to what sops writes (no anchors, tags other than `!!binary`, or
+ * directives). Input is the event stream go-yaml's encoder produces for a `yaml.Node` tree.
+ */
+
+import { analyzeScalar, doubleQuotedEscape, isBreak, isPrintable, selectScalarStyle } from './yaml-emit-scalar.js';
+import type { ScalarAnalysis, ScalarStyle } from './yaml-emit-scalar.js';
+
+export type EventType = 'doc-start' | 'doc-end' | 'scalar' | 'seq-start' | 'seq-end' | 'map-start' | 'map-end';
+
+/**
+ * A go-yaml emitter event. Comments are go-yaml comment strings (`#` + text per line, joined by
+ * newlines); a scalar carries its value, requested style and explicit tag (`!!binary`, `!!merge`).
+ */
+export interface YEvent {
+  type: EventType;
+  head: string;
+  line: string;
+  foot: string;
+  tail: string;
+  value: string;
+  style: ScalarStyle;
+  tag: string;
+}
+
+export function event(type: EventType, head = '', line = '', foot = '', tail = ''): YEvent {
+  return { type, head, line, foot, tail, value: '', style: 'plain', tag: '' };
+}
+
+type State =
+  | 'doc-start' | 'doc-content' | 'doc-end'
+  | 'flow-seq-first' | 'flow-seq-trail' | 'flow-seq-item'
+  | 'flow-map-first' | 'flow-map-trail' | 'flow-map-key' | 'flow-map-simple-value' | 'flow-map-value'
+  | 'block-seq-first' | 'block-seq-item'
+  | 'block-map-first' | 'block-map-key' | 'block-map-simple-value' | 'block-map-value';
+
+/** The go-yaml emitter state, writing into one output string. */
+export class Emitter {
+  private out = '';
+  private events: YEvent[] = [];
+  private head = 0;
+  private state: State = 'doc-start';
+  private readonly states: State[] = [];
+  private indent = -1;
+  private readonly indents: number[] = [];
+  private flowLevel = 0;
+  private column = 0;
+  private whitespace = true;
+  private indention = true;
+  private footIndent = -1;
+  private firstDocument = true;
+  private simpleKeyContext = false;
+  private headComment = '';
+  private lineComment = '';
+  private footComment = '';
+  private tailComment = '';
+  private keyLineComment = '';
+  private scalarValue = '';
+  private scalarAnalysis: ScalarAnalysis | undefined;
+  private scalarStyle: ScalarStyle = 'plain';
+  private scalarTag = '';
+
+  constructor(private readonly bestIndent: number) {}
+
+  /** Emit one document: the events of its root node, without document start and end. */
+  document(content: YEvent[]): void {
+    this.events = content;
+    this.head = 0;
+    content.unshift(event('doc-start'));
+    content.push(event('doc-end'));
+    for (; this.head < this.events.length; this.head++) {
+      const e = this.events[this.head]!;
+      this.analyze(e);
+      this.dispatch(e);
+    }
+    this.firstDocument = false;
+  }
+
+  text(): string {
+    return this.out;
+  }
+
+  // ---- low-level writers ----
+
+  private put(s: string): void {
+    this.out += s;
+    this.column += s.length;
+  }
+
+  private putBreak(): void {
+    this.out += '\n';
+    this.column = 0;
+    this.indention = true;
+  }
+
+  /** write_break for a break character inside a value. */
+  private writeBreak(ch: string): void {
+    if (ch === '\n') {
+      this.putBreak();
+    } else {
+      this.out += ch;
+      this.column = 0;
+      this.indention = true;
+    }
+  }
+
+  private writeIndent(): void {
+    const indent = this.indent < 0 ? 0 : this.indent;
+    if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) this.putBreak();
+    if (this.footIndent === indent) this.putBreak();
+    if (this.column < indent) this.put(' '.repeat(indent - this.column));
+    this.whitespace = true;
+    this.footIndent = -1;
+  }
+
+  private writeIndicator(ind: string, needWhitespace: boolean, isWhitespace: boolean, isIndention: boolean): void {
+    if (needWhitespace && !this.whitespace) this.put(' ');
+    this.put(ind);
+    this.whitespace = isWhitespace;
+    this.indention = this.indention && isIndention;
+  }
+
+  private increaseIndent(flow: boolean, indentless: boolean): void {
+    this.indents.push(this.indent);
+    if (this.indent < 0) {
+      this.indent = flow ? this.bestIndent : 0;
+    } else if (!indentless) {
+      if (this.states[this.states.length - 1] === 'block-seq-item') this.indent += 2;
+      else this.indent = this.bestIndent * Math.floor((this.indent + this.bestIndent) / this.bestIndent);
+    }
+  }
+
+  private popIndent(): void {
+    this.indent = this.indents.pop()!;
+  }
+
+  private popState(): void {
+    this.state = this.states.pop()!;
+  }
+
+  private writeComment(comment: string): void {
+    let breaks = false;
+    let pound = false;
+    for (let i = 0; i < comment.length; ) {
+      const c = comment.charCodeAt(i);
+      if (isBreak(c)) {
+        this.writeBreak(comment[i]!);
+        i++;
+        breaks = true;
+        pound = false;
+      } else {
+        if (breaks) this.writeIndent();
+        if (!pound) {
+          if (c !== 0x23) this.put('# ');
+          pound = true;
+        }
+        let j = i + 1;
+        while (j < comment.length && !isBreak(comment.charCodeAt(j))) j++;
+        this.put(comment.slice(i, j));
+        i = j;
+        this.indention = false;
+        breaks = false;
+      }
+    }
+    if (!breaks) this.putBreak();
+    this.whitespace = true;
+  }
+
+  private processHeadComment(): void {
+    if (this.tailComment !== '') {
+      this.writeIndent();
+      this.writeComment(this.tailComment);
+      this.tailComment = '';
+      this.footIndent = this.indent < 0 ? 0 : this.indent;
+    }
+    if (this.headComment === '') return;
+    this.writeIndent();
+    this.writeComment(this.headComment);
+    this.headComment = '';
+  }
+
+  private processLineComment(): void {
+    if (this.lineComment === '') return;
+    if (!this.whitespace) this.put(' ');
+    this.writeComment(this.lineComment);
+    this.lineComment = '';
+  }
+
+  private processFootComment(): void {
+    if (this.footComment === '') return;
+    this.writeIndent();
+    this.writeComment(this.footComment);
+    this.footComment = '';
+    this.footIndent = this.indent < 0 ? 0 : this.indent;
+  }
+
+  // ---- events ----
+
+  private analyze(e: YEvent): void {
+    if (e.head !== '') this.headComment = e.head;
+    if (e.line !== '') this.lineComment = e.line;
+    if (e.foot !== '') this.footComment = e.foot;
+    if (e.tail !== '') this.tailComment = e.tail;
+    if (e.type === 'scalar') {
+      this.scalarValue = e.value;
+      this.scalarTag = e.tag;
+      this.scalarAnalysis = analyzeScalar(e.value);
+    }
+  }
+
+  private peek(offset: number): YEvent | undefined {
+    return this.events[this.head + offset];
+  }
+
+  private checkEmptySequence(): boolean {
+    return this.peek(0)?.type === 'seq-start' && this.peek(1)?.type === 'seq-end';
+  }
+
+  private checkEmptyMapping(): boolean {
+    return this.peek(0)?.type === 'map-start' && this.peek(1)?.type === 'map-end';
+  }
+
+  private checkSimpleKey(): boolean {
+    const e = this.peek(0)!;
+    let length = 0;
+    switch (e.type) {
+      case 'scalar':
+        if (this.scalarAnalysis!.multiline) return false;
+        length = this.scalarTag.length + Buffer.byteLength(this.scalarValue);
+        break;
+      case 'seq-start':
+        if (!this.checkEmptySequence()) return false;
+        break;
+      case 'map-start':
+        if (!this.checkEmptyMapping()) return false;
+        break;
+      default:
+        return false;
+    }
+    return length <= 128;
+  }
+
+  private dispatch(e: YEvent): void {
+    switch (this.state) {
+      case 'doc-start': return this.emitDocumentStart(e);
+      case 'doc-content': return this.emitDocumentContent(e);
+      case 'doc-end': return this.emitDocumentEnd(e);
+      case 'flow-seq-first': return this.emitFlowSequenceItem(e, true, false);
+      case 'flow-seq-trail': return this.emitFlowSequenceItem(e, false, true);
+      case 'flow-seq-item': return this.emitFlowSequenceItem(e, false, false);
+      case 'flow-map-first': return this.emitFlowMappingKey(e, true, false);
+      case 'flow-map-trail': return this.emitFlowMappingKey(e, false, true);
+      case 'flow-map-key': return this.emitFlowMappingKey(e, false, false);
+      case 'flow-map-simple-value': return this.emitFlowMappingValue(e, true);
+      case 'flow-map-value': return this.emitFlowMappingValue(e, false);
+      case 'block-seq-first': return this.emitBlockSequenceItem(e, true);
+      case 'block-seq-item': return this.emitBlockSequenceItem(e, false);
+      case 'block-map-first': return this.emitBlockMappingKey(e, true);
+      case 'block-map-key': return this.emitBlockMappingKey(e, false);
+      case 'block-map-simple-value': return this.emitBlockMappingValue(e, true);
+      case 'block-map-value': return this.emitBlockMappingValue(e, false);
+    }
+  }
+
+  private emitDocumentStart(_e: YEvent): void {
+    if (!this.firstDocument) {
+      this.writeIndent();
+      this.writeIndicator('---', true, false, false);
+      this.writeIndent();
+    }
+    if (this.headComment !== '') {
+      this.processHeadComment();
+      this.putBreak();
+    }
+    this.state = 'doc-content';
+  }
+
+  private emitDocumentContent(e: YEvent): void {
+    this.states.push('doc-end');
+    this.processHeadComment();
+    this.emitNode(e, true, false, false, false);
+    this.processLineComment();
+    this.processFootComment();
+  }
+
+  private emitDocumentEnd(_e: YEvent): void {
+    this.footIndent = 0;
+    this.processFootComment();
+    this.footIndent = -1;
+    this.writeIndent();
+    this.state = 'doc-start';
+  }
+
+  private emitFlowSequenceItem(e: YEvent, first: boolean, trail: boolean): void {
+    if (first) {
+      this.writeIndicator('[', true, true, false);
+      this.increaseIndent(true, false);
+      this.flowLevel++;
+    }
+    if (e.type === 'seq-end') {
+      this.flowLevel--;
+      this.popIndent();
+      if (this.column === 0) this.writeIndent();
+      this.writeIndicator(']', false, false, false);
+      this.processLineComment();
+      this.processFootComment();
+      this.popState();
+      return;
+    }
+    if (!first && !trail) this.writeIndicator(',', false, false, false);
+    this.processHeadComment();
+    if (this.column === 0) this.writeIndent();
+    const pending = this.lineComment.length + this.footComment.length + this.tailComment.length > 0;
+    this.states.push(pending ? 'flow-seq-trail' : 'flow-seq-item');
+    this.emitNode(e, false, true, false, false);
+    if (this.lineComment.length + this.footComment.length + this.tailComment.length > 0) this.writeIndicator(',', false, false, false);
+    this.processLineComment();
+    this.processFootComment();
+  }
+
+  private emitFlowMappingKey(e: YEvent, first: boolean, trail: boolean): void {
+    if (first) {
+      this.writeIndicator('{', true, true, false);
+      this.increaseIndent(true, false);
+      this.flowLevel++;
+    }
+    if (e.type === 'map-end') {
+      if (this.headComment.length + this.footComment.length + this.tailComment.length > 0 && !first && !trail) {
+        this.writeIndicator(',', false, false, false);
+      }
+      this.processHeadComment();
+      this.flowLevel--;
+      this.popIndent();
+      this.writeIndicator('}', false, false, false);
+      this.processLineComment();
+      this.processFootComment();
+      this.popState();
+      return;
+    }
+    if (!first && !trail) this.writeIndicator(',', false, false, false);
+    this.processHeadComment();
+    if (this.column === 0) this.writeIndent();
+    if (this.checkSimpleKey()) {
+      this.states.push('flow-map-simple-value');
+      this.emitNode(e, false, false, true, true);
+      return;
+    }
+    this.writeIndicator('?', true, false, false);
+    this.states.push('flow-map-value');
+    this.emitNode(e, false, false, true, false);
+  }
+
+  private emitFlowMappingValue(e: YEvent, simple: boolean): void {
+    this.writeIndicator(':', !simple, false, false);
+    const pending = this.lineComment.length + this.footComment.length + this.tailComment.length > 0;
+    this.states.push(pending ? 'flow-map-trail' : 'flow-map-key');
+    this.emitNode(e, false, false, true, false);
+    if (this.lineComment.length + this.footComment.length + this.tailComment.length > 0) this.writeIndicator(',', false, false, false);
+    this.processLineComment();
+    this.processFootComment();
+  }
+
+  private emitBlockSequenceItem(e: YEvent, first: boolean): void {
+    if (first) this.increaseIndent(false, false);
+    if (e.type === 'seq-end') {
+      this.popIndent();
+      this.popState();
+      return;
+    }
+    this.processHeadComment();
+    this.writeIndent();
+    this.writeIndicator('-', true, false, true);
+    this.states.push('block-seq-item');
+    this.emitNode(e, false, true, false, false);
+    this.processLineComment();
+    this.processFootComment();
+  }
+
+  private emitBlockMappingKey(e: YEvent, first: boolean): void {
+    if (first) this.increaseIndent(false, false);
+    this.processHeadComment();
+    if (e.type === 'map-end') {
+      this.popIndent();
+      this.popState();
+      return;
+    }
+    this.writeIndent();
+    if (this.lineComment !== '') {
+      this.keyLineComment = this.lineComment;
+      this.lineComment = '';
+    }
+    if (this.checkSimpleKey()) {
+      this.states.push('block-map-simple-value');
+      this.emitNode(e, false, false, true, true);
+      return;
+    }
+    this.writeIndicator('?', true, false, true);
+    this.states.push('block-map-value');
+    this.emitNode(e, false, false, true, false);
+  }
+
+  private emitBlockMappingValue(e: YEvent, simple: boolean): void {
+    if (simple) {
+      this.writeIndicator(':', false, false, false);
+    } else {
+      this.writeIndent();
+      this.writeIndicator(':', true, false, true);
+    }
+    if (this.keyLineComment !== '') {
+      if (e.type === 'scalar') {
+        if (this.lineComment === '') {
+          this.lineComment = this.keyLineComment;
+          this.keyLineComment = '';
+        }
+      } else if (e.type === 'map-start' || e.type === 'seq-start') {
+        [this.lineComment, this.keyLineComment] = [this.keyLineComment, this.lineComment];
+        this.processLineComment();
+        [this.lineComment, this.keyLineComment] = [this.keyLineComment, this.lineComment];
+      }
+    }
+    this.states.push('block-map-key');
+    this.emitNode(e, false, false, true, false);
+    this.processLineComment();
+    this.processFootComment();
+  }
+
+  private emitNode(e: YEvent, _root: boolean, _sequence: boolean, _mapping: boolean, simpleKey: boolean): void {
+    this.simpleKeyContext = simpleKey;
+    switch (e.type) {
+      case 'scalar':
+        return this.emitScalar(e);
+      case 'seq-start':
+        this.state = this.flowLevel > 0 || this.checkEmptySequence() ? 'flow-seq-first' : 'block-seq-first';
+        return;
+      case 'map-start':
+        this.state = this.flowLevel > 0 || this.checkEmptyMapping() ? 'flow-map-first' : 'block-map-first';
+        return;
+      default:
+        throw new Error(`yaml emitter: unexpected ${e.type}`);
+    }
+  }
+
+  private emitScalar(e: YEvent): void {
+    this.scalarStyle = selectScalarStyle(e.style, this.scalarAnalysis!, this.flowLevel > 0, this.simpleKeyContext, e.value.length === 0);
+    if (this.scalarTag !== '') {
+      if (!this.whitespace) this.put(' ');
+      this.put(this.scalarTag);
+      this.whitespace = false;
+      this.indention = false;
+    }
+    this.increaseIndent(true, false);
+    switch (this.scalarStyle) {
+      case 'plain':
+        this.writePlain(this.scalarValue);
+        break;
+      case 'single':
+        this.writeSingleQuoted(this.scalarValue);
+        break;
+      case 'double':
+        this.writeDoubleQuoted(this.scalarValue);
+        break;
+      case 'literal':
+        this.writeLiteral(this.scalarValue);
+        break;
+    }
+    this.popIndent();
+    this.popState();
+  }
+
+  private writePlain(value: string): void {
+    if (value.length > 0 && !this.whitespace) this.put(' ');
+    if (!this.scalarAnalysis!.multiline) {
+      if (value.length > 0) {
+        this.put(value);
+        this.whitespace = false;
+      }
+      this.indention = false;
+      return;
+    }
+    let breaks = false;
+    for (const ch of value) {
+      const c = ch.codePointAt(0)!;
+      if (isBreak(c)) {
+        if (!breaks && c === 0x0a) this.putBreak();
+        this.writeBreak(ch);
+        breaks = true;
+      } else {
+        if (breaks) this.writeIndent();
+        this.put(ch);
+        this.indention = false;
+        breaks = false;
+      }
+    }
+    if (value.length > 0) this.whitespace = false;
+    this.indention = false;
+  }
+
+  private writeSingleQuoted(value: string): void {
+    this.writeIndicator("'", true, false, false);
+    if (!this.scalarAnalysis!.multiline) {
+      this.put(value.replaceAll("'", "''"));
+      this.writeIndicator("'", false, false, false);
+      this.whitespace = false;
+      this.indention = false;
+      return;
+    }
+    let breaks = false;
+    for (const ch of value) {
+      const c = ch.codePointAt(0)!;
+      if (isBreak(c)) {
+        if (!breaks && c === 0x0a) this.putBreak();
+        this.writeBreak(ch);
+        breaks = true;
+      } else {
+        if (breaks) this.writeIndent();
+        this.put(c === 0x27 ? "''" : ch);
+        this.indention = false;
+        breaks = false;
+      }
+    }
+    this.writeIndicator("'", false, false, false);
+    this.whitespace = false;
+    this.indention = false;
+  }
+
+  private writeDoubleQuoted(value: string): void {
+    this.writeIndicator('"', true, false, false);
+    const bom = value.charCodeAt(0) === 0xfeff;
+    let run = '';
+    let from = 0;
+    for (let i = 0; i < value.length; i++) {
+      const c = value.codePointAt(i)!;
+      const w = c > 0xffff ? 2 : 1;
+      if (!isPrintable(c) || bom || isBreak(c) || c === 0x22 || c === 0x5c) {
+        run += value.slice(from, i) + '\\' + doubleQuotedEscape(c);
+        from = i + w;
+      }
+      i += w - 1;
+    }
+    this.put(run + value.slice(from));
+    this.writeIndicator('"', false, false, false);
+    this.whitespace = false;
+    this.indention = false;
+  }
+
+  private writeLiteral(value: string): void {
+    this.writeIndicator('|', true, false, false);
+    const first = value.charCodeAt(0);
+    if (first === 0x20 || isBreak(first)) this.writeIndicator(String(this.bestIndent), false, false, false);
+    let chomp = '';
+    if (value.length === 0) chomp = '-';
+    else {
+      const cps = Array.from(value, (ch) => ch.codePointAt(0)!);
+      const last = cps[cps.length - 1]!;
+      if (!isBreak(last)) chomp = '-';
+      else if (cps.length === 1) chomp = '+';
+      else if (isBreak(cps[cps.length - 2]!)) chomp = '+';
+    }
+    if (chomp !== '') this.writeIndicator(chomp, false, false, false);
+    this.processLineComment();
+    this.whitespace = true;
+    let breaks = true;
+    for (let i = 0; i < value.length; ) {
+      const c = value.charCodeAt(i);
+      if (isBreak(c)) {
+        this.writeBreak(value[i]!);
+        i++;
+        breaks = true;
+      } else {
+        if (breaks) this.writeIndent();
+        let j = i + 1;
+        while (j < value.length && !isBreak(value.charCodeAt(j))) j++;
+        this.put(value.slice(i, j));
+        i = j;
+        this.indention = false;
+        breaks = false;
+      }
+    }
+  }
+}

@@ -1,0 +1,575 @@
+/**
+ * A fast parser for block-style YAML, the style sops writes and most people use (spec §6.1).
+ * It places comments where go-yaml v3 + sops put them: a comment stays in the innermost open
+ * block whose owner (key or dash) sits left of it, comments between a key and its nested block
+ * open that block, line comments after scalars become inline comments before their entry.
+ * Anything else (anchors, flow collections, multi-line flow scalars, folded blocks, complex
+ * keys, tags on collections, directives) throws {@link Unsupported} so the library parser runs.
+ */
+import { Comment, Timestamp, isMap, newList, newMap } from '../core/tree.js';
+import type { MapItem, TreeList, TreeMap, Value } from '../core/tree.js';
+import { resolvePlain } from './yaml-scalars.js';
+import { Unsupported, checkMergeValue, decodeBinary, duplicateKeyError, rootTypeError, parseError, unescapeDouble } from './yaml-parse-types.js';
+import type { NonStringKey, ParsedYaml } from './yaml-parse-types.js';
+
+const BLANK = 0;
+const COMMENT = 1;
+const CONTENT = 2;
+const DOC_START = 3;
+const DOC_END = 4;
+
+interface PendingComment {
+  col: number;
+  text: string;
+  /** Comments separated by a blank line are in different groups. */
+  group: number;
+}
+
+interface Inline {
+  value: Value;
+  /** Text of a `#` comment after the value on its line. */
+  comment: string | undefined;
+}
+
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x09;
+
+class FastParser {
+  private readonly lines: string[];
+  private readonly kinds: Uint8Array;
+  private readonly indents: Int32Array;
+  private li = 0;
+  private pending: PendingComment[] = [];
+  private group = 0;
+  private blankSincePending = false;
+  private checkDuplicates = true;
+  nonStringKey: NonStringKey | undefined;
+
+  constructor(text: string) {
+    if (text.includes('\r')) text = text.replace(/\r\n/g, '\n');
+    if (text.includes('\r')) throw new Unsupported('bare carriage return');
+    this.lines = text.split('\n');
+    const n = this.lines.length;
+    this.kinds = new Uint8Array(n);
+    this.indents = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.classify(i);
+  }
+
+  private classify(i: number): void {
+    const line = this.lines[i]!;
+    let p = 0;
+    while (p < line.length && line.charCodeAt(p) === 0x20) p++;
+    let q = p;
+    while (q < line.length && isSpace(line.charCodeAt(q))) q++;
+    this.indents[i] = q;
+    if (q === line.length) {
+      this.kinds[i] = BLANK;
+    } else if (line.charCodeAt(q) === 0x23) {
+      this.kinds[i] = COMMENT;
+    } else {
+      if (q !== p) throw new Unsupported('tab in indentation');
+      if (p === 0 && (line.startsWith('---') || line.startsWith('...')) && (line.length === 3 || isSpace(line.charCodeAt(3)))) {
+        this.kinds[i] = line[0] === '-' ? DOC_START : DOC_END;
+      } else {
+        if (p === 0 && line.charCodeAt(0) === 0x25) throw new Unsupported('directive');
+        this.kinds[i] = CONTENT;
+      }
+    }
+  }
+
+  /** Skip blank and comment lines, queueing the comments. */
+  private skipToContent(): void {
+    const n = this.lines.length;
+    while (this.li < n) {
+      const k = this.kinds[this.li]!;
+      if (k === BLANK) {
+        if (this.pending.length > 0) this.blankSincePending = true;
+        this.li++;
+      } else if (k === COMMENT) {
+        const col = this.indents[this.li]!;
+        if (this.blankSincePending) this.group++;
+        this.blankSincePending = false;
+        this.pending.push({ col, text: this.lines[this.li]!.slice(col + 1), group: this.group });
+        this.li++;
+      } else {
+        return;
+      }
+    }
+  }
+
+  private atContent(): boolean {
+    return this.li < this.lines.length && this.kinds[this.li] === CONTENT;
+  }
+
+  private takeAll(): PendingComment[] {
+    const all = this.pending;
+    this.pending = [];
+    this.blankSincePending = false;
+    return all;
+  }
+
+  /**
+   * Comments that still belong to a closing block: the first group (up to a blank line) of
+   * those right of its owner; later groups head whatever comes next, as in go-yaml.
+   */
+  private takeFoot(ownerCol: number, entryCol: number, indentless: boolean): PendingComment[] {
+    const atEnd = !this.atContent();
+    if (ownerCol < 0) return this.takeAll();
+    const group = this.pending[0]?.group;
+    let i = 0;
+    while (i < this.pending.length) {
+      const p = this.pending[i]!;
+      if (p.group === group && (p.col > ownerCol || (indentless && atEnd && p.col >= entryCol))) i++;
+      else break;
+    }
+    if (i === 0) return [];
+    return this.pending.splice(0, i);
+  }
+
+  parse(): ParsedYaml {
+    const branches: TreeMap[] = [];
+    const n = this.lines.length;
+    for (;;) {
+      this.skipToContent();
+      if (this.li >= n) break;
+      let explicit = false;
+      const kind = this.kinds[this.li]!;
+      if (kind === DOC_END) throw new Unsupported('document end marker');
+      if (kind === DOC_START) {
+        explicit = true;
+        const rest = this.lines[this.li]!.slice(3).trimStart();
+        if (rest !== '' && !rest.startsWith('#')) throw new Unsupported('content after ---');
+        if (rest !== '') this.pending.push({ col: 0, text: rest.slice(1), group: this.group });
+        this.li++;
+        this.skipToContent();
+      }
+      if (!explicit && branches.length > 0) throw new Unsupported('document without marker');
+      const branch = this.parseDocumentBody(branches.length);
+      branches.push(branch);
+      this.checkDuplicates = false;
+      if (this.li < n && this.kinds[this.li] === DOC_END) {
+        this.li++;
+        this.skipToContent();
+        if (this.li < n && this.kinds[this.li] !== DOC_START) throw new Unsupported('content after ...');
+      }
+    }
+    if (this.pending.length > 0 && branches.length > 0) {
+      const last = branches[branches.length - 1]!;
+      for (const c of this.takeAll()) last.items.push({ key: new Comment(c.text), value: null });
+    }
+    return { branches, nonStringKey: this.nonStringKey };
+  }
+
+  private parseDocumentBody(docIndex: number): TreeMap {
+    if (!this.atContent()) {
+      return newMap(this.takeAll().map((c) => ({ key: new Comment(c.text), value: null })));
+    }
+    const line = this.lines[this.li]!;
+    const col = this.indents[this.li]!;
+    const startLine = this.li + 1;
+    if (this.isDash(line, col)) throw rootTypeError('sequences', startLine);
+    if (this.keyEnd(line, col) !== undefined) {
+      const map = this.parseMap(col, -1, col);
+      if (this.atContent()) throw new Unsupported('content after root mapping');
+      return map;
+    }
+    const value = this.parseInline(col, -1);
+    this.skipToContent();
+    if (this.atContent()) throw new Unsupported('content after root scalar');
+    if (isMap(value.value)) {
+      const items = this.commentItems(this.takeAll());
+      if (value.comment !== undefined) items.push({ key: new Comment(value.comment), value: null });
+      return newMap(items.concat(value.value.items));
+    }
+    if (value.value !== null) {
+      throw docIndex === 0 && typeof value.value === 'object' && 'kind' in value.value && value.value.kind === 'list'
+        ? rootTypeError('sequences', startLine)
+        : rootTypeError('values', startLine);
+    }
+    const items: MapItem[] = [];
+    if (value.comment !== undefined) items.push({ key: new Comment(value.comment), value: null });
+    for (const c of this.takeAll()) items.push({ key: new Comment(c.text), value: null });
+    return newMap(items);
+  }
+
+  private isDash(line: string, p: number): boolean {
+    return line.charCodeAt(p) === 0x2d && (p + 1 === line.length || isSpace(line.charCodeAt(p + 1)));
+  }
+
+  /**
+   * If a mapping key starts at `p`, the index just after its `:`; otherwise undefined. Keys with
+   * anchors, tags, flow syntax or `?` are left to the library parser.
+   */
+  private keyEnd(line: string, p: number): number | undefined {
+    const c = line.charCodeAt(p);
+    if (c === 0x22 || c === 0x27) {
+      const close = c === 0x22 ? this.doubleQuotedEnd(line, p) : this.singleQuotedEnd(line, p);
+      if (close === undefined) return undefined;
+      let q = close;
+      while (q < line.length && isSpace(line.charCodeAt(q))) q++;
+      if (line.charCodeAt(q) === 0x3a && (q + 1 === line.length || isSpace(line.charCodeAt(q + 1)))) return q + 1;
+      return undefined;
+    }
+    let q = p;
+    for (;;) {
+      q = line.indexOf(':', q);
+      if (q < 0) return undefined;
+      if (q + 1 === line.length || isSpace(line.charCodeAt(q + 1))) break;
+      q++;
+    }
+    for (let h = line.indexOf('#', p); h >= 0 && h < q; h = line.indexOf('#', h + 1)) {
+      if (h === p || isSpace(line.charCodeAt(h - 1))) return undefined;
+    }
+    if (q === p) throw new Unsupported('empty key');
+    if ('&*!|>%@`{[,]}#'.includes(line[p]!) || ((c === 0x2d || c === 0x3f || c === 0x3a) && (p + 1 === q || isSpace(line.charCodeAt(p + 1))))) {
+      throw new Unsupported('key starting with an indicator');
+    }
+    return q + 1;
+  }
+
+  private doubleQuotedEnd(line: string, p: number): number | undefined {
+    for (let q = p + 1; q < line.length; q++) {
+      const c = line.charCodeAt(q);
+      if (c === 0x5c) q++;
+      else if (c === 0x22) return q + 1;
+    }
+    return undefined;
+  }
+
+  private singleQuotedEnd(line: string, p: number): number | undefined {
+    for (let q = p + 1; q < line.length; q++) {
+      if (line.charCodeAt(q) === 0x27) {
+        if (line.charCodeAt(q + 1) === 0x27) q++;
+        else return q + 1;
+      }
+    }
+    return undefined;
+  }
+
+  private commentItems(list: PendingComment[]): MapItem[] {
+    return list.map((c) => ({ key: new Comment(c.text), value: null }));
+  }
+
+  /** A block mapping whose entries start at column `col`; the first one at `first` on this line. */
+  private parseMap(col: number, ownerCol: number, first: number, leading: PendingComment[] = []): TreeMap {
+    const items: MapItem[] = this.commentItems(leading);
+    const seen = this.checkDuplicates ? new Map<string, number>() : undefined;
+    let p = first;
+    for (;;) {
+      for (const c of this.takeAll()) items.push({ key: new Comment(c.text), value: null });
+      const lineNo = this.li + 1;
+      const line = this.lines[this.li]!;
+      const end = this.keyEnd(line, p);
+      if (end === undefined) throw new Unsupported('not a key');
+      const key = this.keyText(line, p, end - 1, lineNo);
+      if (seen !== undefined) {
+        const prev = seen.get(key);
+        if (prev !== undefined) throw duplicateKeyError(key, lineNo, prev);
+        seen.set(key, lineNo);
+      }
+      const mergeKey = seen !== undefined && key === '<<' && line.charCodeAt(p) === 0x3c;
+      let q = end;
+      while (q < line.length && isSpace(line.charCodeAt(q))) q++;
+      if (q === line.length || line.charCodeAt(q) === 0x23) {
+        const keyComment = q === line.length ? undefined : line.slice(q + 1);
+        this.li++;
+        const { value, heads } = this.parseValueBelow(col, true);
+        if (keyComment !== undefined) items.push({ key: new Comment(keyComment), value: null });
+        for (const h of heads) items.push({ key: h, value: null });
+        items.push({ key, value });
+      } else {
+        const v = this.parseInline(q, col);
+        if (v.comment !== undefined) items.push({ key: new Comment(v.comment, true), value: null });
+        items.push({ key, value: v.value });
+        this.skipToContent();
+        if (this.atContent() && this.indents[this.li]! > col) throw new Unsupported('continuation line');
+      }
+      if (mergeKey) checkMergeValue(items[items.length - 1]!.value);
+      this.skipToContent();
+      if (!this.atContent()) break;
+      const ind = this.indents[this.li]!;
+      if (ind < col) break;
+      if (ind > col) throw new Unsupported('unexpected indentation');
+      if (this.isDash(this.lines[this.li]!, col)) throw new Unsupported('sequence entry in mapping');
+      p = col;
+    }
+    for (const c of this.takeFoot(ownerCol, col, false)) items.push({ key: new Comment(c.text), value: null });
+    return newMap(items);
+  }
+
+  /**
+   * The value of a key or dash with nothing after it on its line: a nested block, an indentless
+   * sequence (for keys), a scalar on the next line, or null. Comments before a nested block open it.
+   */
+  private parseValueBelow(col: number, forKey: boolean): { value: Value; heads: Comment[] } {
+    this.skipToContent();
+    if (!this.atContent()) return { value: null, heads: [] };
+    const ind = this.indents[this.li]!;
+    const line = this.lines[this.li]!;
+    if (ind > col) {
+      if (this.isDash(line, ind)) return { value: this.parseSeq(ind, col, ind, false, this.takeAll()), heads: [] };
+      if (this.keyEnd(line, ind) !== undefined) return { value: this.parseMap(ind, col, ind, this.takeAll()), heads: [] };
+      const heads = this.takeAll().map((c) => new Comment(c.text));
+      const v = this.parseInline(ind, col);
+      if (v.comment !== undefined) heads.push(new Comment(v.comment, true));
+      this.skipToContent();
+      if (this.atContent() && this.indents[this.li]! > col) throw new Unsupported('continuation line');
+      return { value: v.value, heads };
+    }
+    if (forKey && ind === col && this.isDash(line, col)) {
+      return { value: this.parseSeq(col, col, col, true, this.takeAll()), heads: [] };
+    }
+    return { value: null, heads: [] };
+  }
+
+  /** A block sequence with dashes at column `col`; the first dash at `first` on this line. */
+  private parseSeq(col: number, ownerCol: number, first: number, indentless: boolean, leading: PendingComment[] = []): TreeList {
+    const items: Array<Value | Comment> = leading.map((c) => new Comment(c.text));
+    let p = first;
+    for (;;) {
+      for (const c of this.takeAll()) items.push(new Comment(c.text));
+      const line = this.lines[this.li]!;
+      let q = p + 1;
+      while (q < line.length && isSpace(line.charCodeAt(q))) q++;
+      if (q === line.length || line.charCodeAt(q) === 0x23) {
+        // A comment after a lone dash heads whatever follows (go-yaml scanner rule).
+        if (q < line.length) this.pending.push({ col: -1, text: line.slice(q + 1), group: this.group });
+        this.li++;
+        const { value, heads } = this.parseValueBelow(col, false);
+        for (const h of heads) items.push(h);
+        items.push(value);
+      } else if (this.isDash(line, q)) {
+        items.push(this.parseSeq(q, col, q, false));
+      } else if (this.keyEnd(line, q) !== undefined) {
+        items.push(this.parseMap(q, col, q));
+      } else {
+        const v = this.parseInline(q, col);
+        if (v.comment !== undefined) items.push(new Comment(v.comment, true));
+        items.push(v.value);
+        this.skipToContent();
+        if (this.atContent() && this.indents[this.li]! > col) throw new Unsupported('continuation line');
+      }
+      this.skipToContent();
+      if (!this.atContent()) break;
+      const ind = this.indents[this.li]!;
+      if (ind < col) break;
+      if (ind > col) throw new Unsupported('unexpected indentation');
+      if (!this.isDash(this.lines[this.li]!, col)) {
+        if (indentless) break;
+        throw new Unsupported('mapping entry in sequence');
+      }
+      p = col;
+    }
+    for (const c of this.takeFoot(ownerCol, col, indentless)) items.push(new Comment(c.text));
+    return newList(items);
+  }
+
+  private keyText(line: string, p: number, colon: number, lineNo: number): string {
+    const c = line.charCodeAt(p);
+    if (c === 0x22) return unescapeDouble(line.slice(p + 1, this.doubleQuotedEnd(line, p)! - 1));
+    if (c === 0x27) return line.slice(p + 1, this.singleQuotedEnd(line, p)! - 1).replaceAll("''", "'");
+    let e = colon;
+    while (e > p && isSpace(line.charCodeAt(e - 1))) e--;
+    const text = line.slice(p, e);
+    const resolved = resolvePlain(text);
+    if (typeof resolved !== 'string' && this.nonStringKey === undefined) this.nonStringKey = { line: lineNo, text };
+    return text;
+  }
+
+  /** A scalar starting at column `p` of the current line; `parentIndent` is its block's column. */
+  private parseInline(p: number, parentIndent: number): Inline {
+    const line = this.lines[this.li]!;
+    const lineNo = this.li + 1;
+    const c = line.charCodeAt(p);
+    let tag: string | undefined;
+    if (c === 0x21) {
+      let q = p;
+      while (q < line.length && !isSpace(line.charCodeAt(q))) q++;
+      tag = line.slice(p, q);
+      if (tag.startsWith('!<') || tag === '!') throw new Unsupported('verbatim tag');
+      while (q < line.length && isSpace(line.charCodeAt(q))) q++;
+      if (q === line.length || line.charCodeAt(q) === 0x23) throw new Unsupported('tagged collection');
+      p = q;
+    }
+    const d = line.charCodeAt(p);
+    let text: string;
+    let quoted = false;
+    let after: number;
+    if (d === 0x7c || d === 0x3e) {
+      return this.parseBlockScalar(p, parentIndent, tag, lineNo);
+    } else if (d === 0x22) {
+      const close = this.doubleQuotedEnd(line, p);
+      if (close === undefined) throw new Unsupported('multi-line double-quoted scalar');
+      text = unescapeDouble(line.slice(p + 1, close - 1));
+      quoted = true;
+      after = close;
+    } else if (d === 0x27) {
+      const close = this.singleQuotedEnd(line, p);
+      if (close === undefined) throw new Unsupported('multi-line single-quoted scalar');
+      text = line.slice(p + 1, close - 1).replaceAll("''", "'");
+      quoted = true;
+      after = close;
+    } else if (d === 0x5b || d === 0x7b) {
+      return this.parseEmptyFlow(p, d === 0x5b, tag);
+    } else {
+      if ('&*%@`,]}#'.includes(line[p]!)) throw new Unsupported('indicator at scalar start');
+      if ((d === 0x2d || d === 0x3f || d === 0x3a) && (p + 1 === line.length || isSpace(line.charCodeAt(p + 1)))) {
+        throw new Unsupported('indicator at scalar start');
+      }
+      let e = line.length;
+      for (let q = line.indexOf('#', p + 1); q >= 0; q = line.indexOf('#', q + 1)) {
+        if (isSpace(line.charCodeAt(q - 1))) {
+          e = q;
+          break;
+        }
+      }
+      let s = e;
+      while (s > p && isSpace(line.charCodeAt(s - 1))) s--;
+      text = line.slice(p, s);
+      if (text.includes(': ') || text.includes(':\t') || text.endsWith(':')) throw new Unsupported('mapping value in scalar');
+      after = s;
+    }
+    const comment = this.trailingComment(line, after);
+    this.li++;
+    return { value: this.resolve(text, quoted, tag, lineNo), comment };
+  }
+
+  /**
+   * `[]` / `{}`, possibly spread over lines holding only comments. go-yaml drops the comments
+   * inside and keeps a comment after the closing bracket as the collection's first item.
+   */
+  private parseEmptyFlow(p: number, isList: boolean, tag: string | undefined): Inline {
+    const line = this.lines[this.li]!;
+    const closeCh = isList ? ']' : '}';
+    if (tag !== undefined) throw new Unsupported('tagged flow collection');
+    let q = p + 1;
+    while (q < line.length && isSpace(line.charCodeAt(q))) q++;
+    let closeLine = line;
+    if (line[q] !== closeCh) {
+      if (q < line.length && line[q] !== '#') throw new Unsupported('flow collection');
+      let i = this.li + 1;
+      while (i < this.lines.length && (this.kinds[i] === BLANK || this.kinds[i] === COMMENT)) i++;
+      const l = this.lines[i];
+      if (l === undefined || this.kinds[i] !== CONTENT || l[this.indents[i]!] !== closeCh) throw new Unsupported('flow collection');
+      this.li = i;
+      closeLine = l;
+      q = this.indents[i]!;
+    }
+    const rest = this.trailingComment(closeLine, q + 1);
+    this.li++;
+    const value = isList
+      ? newList(rest === undefined ? [] : [new Comment(rest)])
+      : newMap(rest === undefined ? [] : [{ key: new Comment(rest), value: null }]);
+    return { value, comment: undefined };
+  }
+
+  /** The `#` comment after a value, or undefined; anything else after it is left to the library. */
+  private trailingComment(line: string, q: number): string | undefined {
+    const start = q;
+    while (q < line.length && isSpace(line.charCodeAt(q))) q++;
+    if (q === line.length) return undefined;
+    if (line.charCodeAt(q) === 0x23 && q > start) return line.slice(q + 1);
+    throw new Unsupported('text after scalar');
+  }
+
+  private resolve(text: string, quoted: boolean, tag: string | undefined, lineNo: number): Value {
+    if (tag === undefined) return quoted ? text : resolvePlain(text);
+    switch (tag) {
+      case '!!str':
+        return text;
+      case '!!binary':
+        return decodeBinary(text, lineNo);
+      case '!!int':
+      case '!!float':
+      case '!!bool':
+      case '!!null':
+      case '!!timestamp': {
+        const v = resolvePlain(text);
+        if (tag === '!!int' && typeof v === 'bigint') return v;
+        if (tag === '!!float' && typeof v === 'number') return v;
+        if (tag === '!!float' && typeof v === 'bigint') return Number(v);
+        if (tag === '!!bool' && typeof v === 'boolean') return v;
+        if (tag === '!!null' && v === null) return null;
+        if (tag === '!!timestamp' && v instanceof Timestamp) return v;
+        throw parseError(`line ${lineNo}: cannot decode ${JSON.stringify(text)} as a ${tag}`);
+      }
+      default:
+        if (tag.startsWith('!!') || tag.startsWith('!')) return text;
+        throw new Unsupported('tag');
+    }
+  }
+
+  /** A literal block scalar (`|`, `|-`, `|+`, `|2`); folded blocks go to the library. */
+  private parseBlockScalar(p: number, parentIndent: number, tag: string | undefined, lineNo: number): Inline {
+    const line = this.lines[this.li]!;
+    if (line.charCodeAt(p) === 0x3e) throw new Unsupported('folded scalar');
+    let q = p + 1;
+    let chomp = '';
+    let explicit = 0;
+    for (let k = 0; k < 2 && q < line.length; k++) {
+      const ch = line[q]!;
+      if ((ch === '+' || ch === '-') && chomp === '') {
+        chomp = ch;
+        q++;
+      } else if (ch >= '1' && ch <= '9' && explicit === 0) {
+        explicit = Number(ch);
+        q++;
+      }
+    }
+    const comment = this.trailingComment(line, q);
+    const n = this.lines.length;
+    let indent = explicit > 0 ? (parentIndent >= 0 ? parentIndent + explicit : explicit) : 0;
+    let i = this.li + 1;
+    if (indent === 0) {
+      let maxEmpty = 0;
+      let k = i;
+      for (; k < n; k++) {
+        const l = this.lines[k]!;
+        let s = 0;
+        while (s < l.length && l.charCodeAt(s) === 0x20) s++;
+        if (s < l.length) {
+          indent = s;
+          break;
+        }
+        if (s > maxEmpty) maxEmpty = s;
+      }
+      if (k === n) indent = maxEmpty;
+      if (maxEmpty > indent) throw new Unsupported('leading empty lines more indented');
+      if (indent < parentIndent + 1) indent = parentIndent + 1;
+      if (indent < 1) indent = 1;
+    }
+    const parts: string[] = [];
+    let lastText = -1;
+    for (; i < n; i++) {
+      const l = this.lines[i]!;
+      if (l.length <= indent && isAllSpaces(l)) {
+        parts.push('');
+        continue;
+      }
+      let s = 0;
+      while (s < indent && l.charCodeAt(s) === 0x20) s++;
+      if (s < indent) break;
+      parts.push(l.slice(indent));
+      lastText = parts.length - 1;
+    }
+    // A line ends in a break unless it is the last one of the text (no final newline).
+    const hasBreak = (k: number): boolean => this.li + 1 + k < n - 1;
+    let value = parts.slice(0, lastText + 1).join('\n');
+    if (chomp === '+') {
+      for (let k = Math.max(lastText, 0); k < parts.length; k++) if (hasBreak(k)) value += '\n';
+    } else if (chomp === '' && lastText >= 0 && hasBreak(lastText)) {
+      value += '\n';
+    }
+    this.li = i;
+    return { value: this.resolve(value, true, tag, lineNo), comment };
+  }
+}
+
+const isAllSpaces = (s: string): boolean => {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== 0x20) return false;
+  return true;
+};
+
+/** Parse block-style YAML text; throws {@link Unsupported} for syntax the library must handle. */
+export function parseFast(text: string): ParsedYaml {
+  return new FastParser(text).parse();
+}

@@ -1,0 +1,211 @@
+/**
+ * The general YAML path: the `yaml` library parses what the fast parser leaves aside (anchors
+ * and aliases, flow collections, multi-line flow scalars, folded blocks, complex keys), and its
+ * nodes are converted to the tree with go-yaml's scalar rules. Aliases are expanded into copies
+ * (spec §6.1). Comment placement follows the library's attachment, close to go-yaml's.
+ */
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import type { Document, Node as YamlNode, Scalar } from 'yaml';
+import { Comment, Timestamp, newList, newMap } from '../core/tree.js';
+import type { MapItem, TreeList, TreeMap, Value } from '../core/tree.js';
+import { resolvePlain } from './yaml-scalars.js';
+import { checkMergeValue, decodeBinary, duplicateKeyError, parseError, rootTypeError } from './yaml-parse-types.js';
+import type { NonStringKey, ParsedYaml } from './yaml-parse-types.js';
+
+const TAG_PREFIX = 'tag:yaml.org,2002:';
+const MAX_DEPTH = 1000;
+
+/** Comment text (as the library keeps it, without `#`) split into lines, empty lines dropped. */
+function commentLines(c: string | null | undefined): string[] {
+  if (c === undefined || c === null || c === '') return [];
+  return c.split('\n').filter((l) => l !== '');
+}
+
+class Converter {
+  nonStringKey: NonStringKey | undefined;
+
+  constructor(
+    private readonly doc: Document.Parsed,
+    private readonly text: string,
+    private readonly lineOf: (offset: number) => number,
+    private readonly checkDuplicates: boolean,
+  ) {}
+
+  /** Whether a node's trailing comment starts on its own line (a go-yaml line comment). */
+  private sameLineComment(node: YamlNode): boolean {
+    if (!node.range) return false;
+    const tail = this.text.slice(node.range[1], node.range[2]);
+    const hash = tail.indexOf('#');
+    const nl = tail.indexOf('\n');
+    return hash >= 0 && (nl < 0 || hash < nl);
+  }
+
+  private line(node: YamlNode | null | undefined): number {
+    return node?.range ? this.lineOf(node.range[0]) : 0;
+  }
+
+  scalar(node: Scalar): Value {
+    const raw = node.value;
+    const text = typeof raw === 'string' ? raw : String(raw);
+    const tag = node.tag;
+    const plain = node.type === 'PLAIN';
+    if (tag === undefined || tag === '!') return plain && tag === undefined ? resolvePlain(text) : text;
+    const short = tag.startsWith(TAG_PREFIX) ? `!!${tag.slice(TAG_PREFIX.length)}` : tag;
+    switch (short) {
+      case '!!str':
+        return text;
+      case '!!binary':
+        return decodeBinary(text, this.line(node));
+      case '!!int':
+      case '!!float':
+      case '!!bool':
+      case '!!null':
+      case '!!timestamp': {
+        const v = resolvePlain(text);
+        if (short === '!!int' && typeof v === 'bigint') return v;
+        if (short === '!!float' && (typeof v === 'number' || typeof v === 'bigint')) return Number(v);
+        if (short === '!!bool' && typeof v === 'boolean') return v;
+        if (short === '!!null' && v === null) return null;
+        if (short === '!!timestamp' && v instanceof Timestamp) return v;
+        throw parseError(`line ${this.line(node)}: cannot decode ${JSON.stringify(text)} as a ${short}`);
+      }
+      default:
+        return text;
+    }
+  }
+
+  value(node: YamlNode | null | undefined, depth: number): Value {
+    if (depth > MAX_DEPTH) throw parseError('document nested too deeply (alias loop?)');
+    if (node === null || node === undefined) return null;
+    if (isAlias(node)) return this.value(node.resolve(this.doc) as YamlNode | undefined, depth + 1);
+    if (isScalar(node)) return this.scalar(node);
+    if (isMap(node)) return this.map(node as unknown as { items: unknown[]; comment?: string | null }, depth);
+    if (isSeq(node)) return this.list(node as unknown as { items: unknown[]; comment?: string | null }, depth);
+    return null;
+  }
+
+  private keyText(key: unknown, depth: number): string {
+    if (isScalar(key)) {
+      if (typeof key.value === 'symbol') return '<<';
+      const v = this.value(key as YamlNode, depth);
+      const text = typeof key.value === 'string' ? key.value : String(key.value);
+      if (typeof v !== 'string' && this.nonStringKey === undefined) this.nonStringKey = { line: this.line(key as YamlNode), text };
+      return typeof v === 'string' ? v : text;
+    }
+    if (isAlias(key)) return this.keyText(key.resolve(this.doc), depth + 1);
+    const text = key === null || key === undefined ? '' : String(key);
+    if (this.nonStringKey === undefined) this.nonStringKey = { line: this.line(key as YamlNode), text };
+    return text;
+  }
+
+  map(node: { items: unknown[]; comment?: string | null }, depth: number, leading: string[] = []): TreeMap {
+    const items: MapItem[] = leading.map((t) => ({ key: new Comment(t), value: null }));
+    const seen = this.checkDuplicates ? new Map<string, number>() : undefined;
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const keyNode = pair.key as YamlNode | null;
+      for (const t of commentLines(keyNode?.commentBefore)) items.push({ key: new Comment(t), value: null });
+      const key = this.keyText(keyNode, depth + 1);
+      if (seen !== undefined) {
+        const line = this.line(keyNode);
+        const prev = seen.get(key);
+        if (prev !== undefined) throw duplicateKeyError(key, line, prev);
+        seen.set(key, line);
+      }
+      const v = pair.value as YamlNode | null;
+      let after: string[] = [];
+      if (v !== null && v !== undefined && !isCollection(v)) {
+        for (const t of commentLines(v.commentBefore)) items.push({ key: new Comment(t), value: null });
+        const [first, ...rest] = commentLines(v.comment);
+        if (first !== undefined && this.sameLineComment(v)) items.push({ key: new Comment(first, true), value: null });
+        else if (first !== undefined) rest.unshift(first);
+        after = rest;
+      }
+      for (const t of commentLines(keyNode?.comment)) items.push({ key: new Comment(t), value: null });
+      const value = isCollection(v) ? this.nested(v, depth) : this.value(v, depth + 1);
+      if (seen !== undefined && key === '<<' && isScalar(keyNode) && keyNode.type === 'PLAIN') checkMergeValue(value);
+      items.push({ key, value });
+      for (const t of after) items.push({ key: new Comment(t), value: null });
+    }
+    for (const t of commentLines(node.comment)) items.push({ key: new Comment(t), value: null });
+    return newMap(items);
+  }
+
+  private nested(v: YamlNode, depth: number): Value {
+    const lead = commentLines(v.commentBefore);
+    if (isMap(v)) return this.map(v as unknown as { items: unknown[]; comment?: string | null }, depth + 1, lead);
+    return this.list(v as unknown as { items: unknown[]; comment?: string | null }, depth + 1, lead);
+  }
+
+  list(node: { items: unknown[]; comment?: string | null }, depth: number, leading: string[] = []): TreeList {
+    const items: Array<Value | Comment> = leading.map((t) => new Comment(t));
+    for (const raw of node.items) {
+      const item = raw as YamlNode | null;
+      if (item !== null && isCollection(item)) {
+        items.push(this.nested(item, depth));
+        continue;
+      }
+      for (const t of commentLines(item?.commentBefore)) items.push(new Comment(t));
+      const [first, ...rest] = commentLines(item?.comment);
+      if (first !== undefined && item !== null && this.sameLineComment(item)) items.push(new Comment(first, true));
+      else if (first !== undefined) rest.unshift(first);
+      items.push(this.value(item, depth + 1));
+      for (const t of rest) items.push(new Comment(t));
+    }
+    for (const t of commentLines(node.comment)) items.push(new Comment(t));
+    return newList(items);
+  }
+}
+
+function lineIndex(text: string): (offset: number) => number {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
+}
+
+/** Parse any YAML stream with the `yaml` library and convert it like the fast parser does. */
+export function parseWithLibrary(text: string): ParsedYaml {
+  const docs = parseAllDocuments(text, { schema: 'failsafe', resolveKnownTags: false, uniqueKeys: false, merge: false, strict: false });
+  const list = Array.isArray(docs) ? docs : [];
+  const lineOf = lineIndex(text);
+  const branches: TreeMap[] = [];
+  let nonStringKey: NonStringKey | undefined;
+  for (const [i, doc] of list.entries()) {
+    const err = doc.errors[0];
+    if (err !== undefined) {
+      const where = err.linePos?.[0];
+      const msg = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      throw parseError(where ? `line ${where.line}: ${msg.charAt(0).toLowerCase()}${msg.slice(1)}` : msg);
+    }
+    const conv = new Converter(doc, text, lineOf, i === 0);
+    const root = doc.contents as YamlNode | null;
+    const head = commentLines(doc.commentBefore);
+    const foot = commentLines(doc.comment);
+    const target = isAlias(root) ? (root.resolve(doc) as YamlNode | undefined) : root;
+    let branch: TreeMap;
+    if (target === null || target === undefined) {
+      branch = newMap();
+    } else if (isMap(target)) {
+      branch = conv.map(target as unknown as { items: unknown[]; comment?: string | null }, 0, commentLines(target.commentBefore));
+    } else if (isSeq(target)) {
+      throw rootTypeError('sequences', lineOf(target.range?.[0] ?? 0));
+    } else {
+      if (conv.value(target, 0) !== null) throw rootTypeError('values', lineOf(target.range?.[0] ?? 0));
+      branch = newMap();
+    }
+    branch.items.unshift(...head.map((t) => ({ key: new Comment(t), value: null })));
+    branch.items.push(...foot.map((t) => ({ key: new Comment(t), value: null })));
+    branches.push(branch);
+    nonStringKey ??= conv.nonStringKey;
+  }
+  return { branches, nonStringKey };
+}

@@ -1,0 +1,90 @@
+/** Results, errors and scalar helpers shared by the two YAML parsers (fast block parser, library). */
+import { TsopsError } from '../errors.js';
+import { Comment, isList, isMap } from '../core/tree.js';
+import type { TreeMap, Value } from '../core/tree.js';
+
+/** Where a mapping key that is not a string (`1:`, `true:`, `2024-01-01:`) was seen. */
+export interface NonStringKey {
+  line: number;
+  text: string;
+}
+
+export interface ParsedYaml {
+  branches: TreeMap[];
+  /** The first non-string key; sops refuses to walk such a tree (spec §9). */
+  nonStringKey: NonStringKey | undefined;
+}
+
+/** Thrown by the fast parser on syntax it leaves to the library parser. */
+export class Unsupported extends Error {}
+
+export function parseError(message: string): TsopsError {
+  return new TsopsError('PARSE_INPUT', `yaml: ${message}`, { hint: 'fix the YAML syntax of the input file' });
+}
+
+export function duplicateKeyError(key: string, line: number, first: number): TsopsError {
+  return parseError(`line ${line}: mapping key ${JSON.stringify(key)} already defined at line ${first}`);
+}
+
+export function rootTypeError(kind: 'sequences' | 'values', line: number): TsopsError {
+  return new TsopsError('PARSE_INPUT', `yaml documents that are ${kind} are not supported (line ${line})`, {
+    hint: 'the top level of a YAML document must be a mapping, e.g. `data: [...]`',
+  });
+}
+
+/** go-yaml's UTF-8 check of `!!binary` data: a byte string that is not text stays bytes. */
+export function decodeBinary(b64: string, line: number): string | Uint8Array {
+  const clean = b64.replace(/[\r\n]/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0) {
+    throw parseError(`line ${line}: !!binary value contains invalid base64 data`);
+  }
+  const bytes = Buffer.from(clean, 'base64');
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return new Uint8Array(bytes);
+  }
+}
+
+/**
+ * sops first decodes document 0 into a Go map, which applies `<<` merge keys: their value must
+ * be a mapping or a list of mappings (the tree itself keeps `<<` as an ordinary key).
+ */
+export function checkMergeValue(v: Value): void {
+  const ok = isMap(v) || (isList(v) && v.items.every((i) => i instanceof Comment || isMap(i)));
+  if (!ok) throw parseError('map merge requires map or sequence of maps as the value');
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = {
+  '0': '\0', a: '\x07', b: '\b', t: '\t', '\t': '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b',
+  ' ': ' ', '"': '"', '/': '/', '\\': '\\', N: '\u0085', _: '\u00a0', L: '\u2028', P: '\u2029',
+};
+
+/** The content of a one-line double-quoted scalar with its escapes resolved. */
+export function unescapeDouble(s: string): string {
+  if (!s.includes('\\')) return s;
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    if (ch !== '\\') {
+      out += ch;
+      continue;
+    }
+    const e = s[++i];
+    if (e === undefined) throw new Unsupported('escaped line break');
+    const simple = SIMPLE_ESCAPES[e];
+    if (simple !== undefined) {
+      out += simple;
+      continue;
+    }
+    const len = e === 'x' ? 2 : e === 'u' ? 4 : e === 'U' ? 8 : 0;
+    const hex = s.slice(i + 1, i + 1 + len);
+    if (len === 0 || !/^[0-9a-fA-F]+$/.test(hex) || hex.length !== len) throw new Unsupported('bad escape');
+    const cp = parseInt(hex, 16);
+    if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) throw new Unsupported('bad escape');
+    out += String.fromCodePoint(cp);
+    i += len;
+  }
+  return out;
+}
+
