@@ -21,6 +21,22 @@ export interface RunOptions {
   inherit?: boolean;
   /** Run through `/bin/sh -c` (exec-env/exec-file); otherwise argv is executed directly. */
   shell?: boolean;
+  /** Called once the program has started, with a way to send it signals (forwarding Ctrl-C, SIGTERM). */
+  onSpawn?: (child: ChildControl) => void;
+}
+
+/** A handle on a running program. */
+export interface ChildControl {
+  kill(signal: NodeJS.Signals): void;
+}
+
+/** The signals that end an interactive session: Ctrl-C, `kill`, a closed terminal. */
+export type TerminationSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+
+/** One entry of a directory listing; symbolic links and special files are `other`. */
+export interface DirEntry {
+  name: string;
+  kind: 'file' | 'dir' | 'other';
 }
 
 export interface Output {
@@ -48,6 +64,18 @@ export interface Io {
   run(argv: string[], options?: RunOptions): Promise<RunResult>;
   /** Whether standard input is an interactive terminal. */
   readonly stdinIsTTY: boolean;
+  /**
+   * While subscribed, SIGINT/SIGTERM/SIGHUP no longer end tsops: `handler` runs instead, so a
+   * command can stop its child and remove its temp files first. Returns the unsubscribe function.
+   */
+  trapSignals?(handler: (signal: TerminationSignal) => void): () => void;
+  /**
+   * One line from standard input (without the newline); undefined at end of input or when
+   * `abort` fires first. Used for "press Enter to return to the editor".
+   */
+  readLine?(abort?: AbortSignal): Promise<string | undefined>;
+  /** A directory's entries, unsorted. Used by repository-wide commands (`updatekeys --all`). */
+  listDir?(dir: string): DirEntry[];
 }
 
 function streamOutput(stream: NodeJS.WriteStream): Output {
@@ -123,7 +151,78 @@ export function nodeIo(): Io {
     stderr: streamOutput(process.stderr),
     stdinIsTTY: process.stdin.isTTY === true,
     run: (argv, options = {}) => runProcess(argv, options),
+    trapSignals: trapProcessSignals,
+    readLine: readStdinLine,
+    listDir: listDirectory,
   };
+}
+
+function listDirectory(dir: string): DirEntry[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).map((d) => ({
+    name: d.name,
+    kind: d.isFile() ? 'file' : d.isDirectory() ? 'dir' : 'other',
+  }));
+}
+
+const TERMINATION_SIGNALS: readonly TerminationSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+function trapProcessSignals(handler: (signal: TerminationSignal) => void): () => void {
+  const listener = (signal: NodeJS.Signals) => handler(signal as TerminationSignal);
+  for (const s of TERMINATION_SIGNALS) process.on(s, listener);
+  return () => {
+    for (const s of TERMINATION_SIGNALS) process.off(s, listener);
+  };
+}
+
+/** Input read past the last line returned (answers piped in advance), and whether stdin has ended. */
+let stdinRest: Buffer = Buffer.alloc(0);
+let stdinEnded = false;
+
+function takeLine(all: Buffer): string | undefined {
+  const nl = all.indexOf(0x0a);
+  if (nl < 0) return undefined;
+  stdinRest = Buffer.from(all.subarray(nl + 1));
+  return all.subarray(0, nl).toString('utf8').replace(/\r$/, '');
+}
+
+function readStdinLine(abort?: AbortSignal): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const stdin = process.stdin;
+    if (abort?.aborted) {
+      resolve(undefined);
+      return;
+    }
+    const buffered = takeLine(stdinRest);
+    if (buffered !== undefined || stdinEnded) {
+      resolve(buffered);
+      return;
+    }
+    const chunks: Buffer[] = [stdinRest];
+    const finish = (line: string | undefined) => {
+      stdin.off('data', onData);
+      stdin.off('end', onEndOfInput);
+      stdin.off('error', onEndOfInput);
+      abort?.removeEventListener('abort', onEnd);
+      // Stop reading so a program started next (the editor) gets the terminal's input.
+      stdin.pause();
+      resolve(line);
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      const line = takeLine(Buffer.concat(chunks));
+      if (line !== undefined) finish(line);
+    };
+    const onEnd = () => finish(undefined);
+    const onEndOfInput = () => {
+      stdinEnded = true;
+      finish(undefined);
+    };
+    abort?.addEventListener('abort', onEnd);
+    stdin.on('data', onData);
+    stdin.on('end', onEndOfInput);
+    stdin.on('error', onEndOfInput);
+    stdin.resume();
+  });
 }
 
 export function runProcess(argv: string[], options: RunOptions = {}): Promise<RunResult> {
@@ -143,6 +242,13 @@ export function runProcess(argv: string[], options: RunOptions = {}): Promise<Ru
     child.stdout?.on('data', (c: Buffer) => out.push(c));
     child.stderr?.on('data', (c: Buffer) => err.push(c));
     child.on('error', reject);
+    if (options.onSpawn && child.pid !== undefined) {
+      options.onSpawn({
+        kill: (signal) => {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+        },
+      });
+    }
     child.on('close', (code, signal) => {
       resolve({
         code: code ?? (signal ? 128 + (osSignalNumber(signal) ?? 0) : 1),

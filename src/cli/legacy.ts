@@ -10,29 +10,46 @@ import { decryptCommand } from '../commands/decrypt.js';
 import { contextFor, inputTypeOptions } from './program.js';
 import { encryptOptionsFrom } from './encrypt.js';
 import { decryptOptionsFrom } from './decrypt.js';
+import { refuseKeyChangeOnMissingFile, rotateCommand } from '../commands/rotate.js';
+import { recipientChangeOptions, rotateOptionsFrom } from './rotate.js';
 import { keyOptions, outputOptions, selectorOptions } from './shared-options.js';
+import { editCommand } from '../commands/edit.js';
+import { setValueInFile } from '../commands/set.js';
+import { parseLegacySet } from '../commands/set-value.js';
+import { editOnlyOptions, editOptionsFrom } from './edit.js';
 
 export function registerLegacy(program: Command, io: Io): void {
   program
     .argument('[file]', 'file to edit (or to encrypt/decrypt with -e/-d)')
     .option('-e, --encrypt', 'encrypt the file (same as `tsops encrypt`)')
     .option('-d, --decrypt', 'decrypt the file (same as `tsops decrypt`)')
+    .option('-r, --rotate', 'give the file a new data key (same as `tsops rotate`)')
     .option('--extract <path>', 'with -d: print one value')
     .option('--ignore-mac', 'do not verify the MAC')
-    .option('--filename-override <path>', 'the path that decides format and creation rule');
+    .option('--filename-override <path>', 'the path that decides format and creation rule')
+    .option('--set <index-and-value>', `set one value in place, e.g. --set '["key"] "value"'`);
+  editOnlyOptions(program);
   outputOptions(program);
   keyOptions(program);
   selectorOptions(program);
   inputTypeOptions(program);
+  recipientChangeOptions(program);
   program.action(async (file: string | undefined, _o: unknown, self: Command) => {
     const o = self.opts();
     const ctx = contextFor(io, self);
     if (file === undefined) {
       throw new TsopsError('NO_FILE', 'no file specified', { hint: 'run `tsops --help` for usage' });
     }
-    // As in sops, the last of -e/-d wins when several are given.
+    refuseKeyChangeOnMissingFile(ctx, file, o['addAge'] !== undefined || o['rmAge'] !== undefined, true);
+    // As in sops, the last of -e/-d/-r/--set wins when several are given.
+    if (typeof o['set'] === 'string') {
+      const { path, value } = parseLegacySet(o['set']);
+      const types = { inputType: o['inputType'] as string | undefined, outputType: o['outputType'] as string | undefined };
+      return setValueInFile(ctx, { file, ...types, ignoreMac: o['ignoreMac'] === true }, path, value);
+    }
+    if (o['rotate']) return rotateCommand(ctx, { ...rotateOptionsFrom(o, file), legacy: true });
     if (o['decrypt']) return decryptCommand(ctx, decryptOptionsFrom(o, file));
     if (o['encrypt']) return encryptCommand(ctx, encryptOptionsFrom(o, file));
-    throw new TsopsError('UNSUPPORTED', 'editing is not available in this build', { hint: 'use -e or -d' });
+    return editCommand(ctx, editOptionsFrom(o, file));
   });
 }

@@ -11,6 +11,15 @@ import { registerDecrypt } from './decrypt.js';
 import { registerLegacy } from './legacy.js';
 import { registerSshToAge } from './ssh-to-age.js';
 import { registerKeygen } from './keygen.js';
+import { registerEdit } from './edit.js';
+import { registerSet } from './set.js';
+import { registerUnset } from './unset.js';
+import { registerExecEnv } from './exec-env.js';
+import { registerExecFile } from './exec-file.js';
+import { registerFileStatus } from './filestatus.js';
+import { registerRotate } from './rotate.js';
+import { registerUpdateKeys } from './updatekeys.js';
+import { registerGroups } from './groups.js';
 import { VERSION } from '../version.js';
 
 /** Long flags sops accepts with a single dash (Go's flag package); rewritten to `--name`. */
@@ -86,6 +95,15 @@ export function buildProgram(io: Io): Command {
   registerDecrypt(program, io);
   registerSshToAge(program, io);
   registerKeygen(program, io);
+  registerRotate(program, io);
+  registerUpdateKeys(program, io);
+  registerGroups(program, io);
+  registerEdit(program, io);
+  registerSet(program, io);
+  registerUnset(program, io);
+  registerExecEnv(program, io);
+  registerExecFile(program, io);
+  registerFileStatus(program, io);
   registerLegacy(program, io);
   return program;
 }

@@ -40,7 +40,8 @@ const timestamp = fc
 const scalar: fc.Arbitrary<Value> = fc.oneof(
   { weight: 4, arbitrary: anyString.map(fixMultiline) },
   fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }),
-  fc.double(),
+  // -0 prints as `-0`, which reads back as the int 0 and prints as `0` (as in go-yaml): not stable by design.
+  fc.double().filter((n) => !Object.is(n, -0)),
   fc.boolean(),
   fc.constant(null),
   timestamp,

@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { TsopsError } from '../errors.js';
+import type { Io } from '../io.js';
+import { execEnvCommand } from '../commands/exec-env.js';
+import { addGlobalOptions, contextFor } from './program.js';
+import { bool, str } from './shared-options.js';
+
+/** Flags sops has that tsops refuses rather than ignores. */
+export function refuseUnsupported(o: Record<string, unknown>): void {
+  if (o['user'] !== undefined) {
+    throw new TsopsError('UNSUPPORTED', '--user is not supported', { hint: 'run tsops as that user instead, e.g. with sudo -u' });
+  }
+}
+
+export function registerExecEnv(program: Command, io: Io): void {
+  const cmd = program
+    .command('exec-env')
+    .description(`run COMMAND (with /bin/sh -c) with the file's top-level values in its environment`)
+    .argument('[file]')
+    .argument('[command]')
+    .allowExcessArguments(true)
+    .option('--pristine', "give the command only the file's values, not tsops' environment")
+    .option('--same-process', 'accepted for compatibility: the command always runs as a child')
+    .addOption(new Option('--background', 'deprecated in sops; not supported').hideHelp())
+    .addOption(new Option('--user <name>', 'not supported').hideHelp())
+    .addOption(new Option('--input-type <type>', 'input format: yaml, json, dotenv, ini or binary (default: by extension)'));
+  addGlobalOptions(cmd);
+  cmd.action(async (_f: unknown, _c: unknown, _o: unknown, self: Command) => {
+    const o = self.opts();
+    if (self.args.length !== 2) {
+      throw new TsopsError('GENERIC', 'missing file to decrypt, or command: need exactly 2 arguments', { hint: `tsops exec-env FILE 'COMMAND'` });
+    }
+    refuseUnsupported(o);
+    if (o['background']) throw new TsopsError('UNSUPPORTED', '--background is not supported', { hint: 'run tsops itself in the background' });
+    await execEnvCommand(contextFor(io, self), {
+      file: self.args[0]!,
+      command: self.args[1]!,
+      inputType: str(o, 'inputType'),
+      pristine: bool(o, 'pristine'),
+    });
+  });
+}

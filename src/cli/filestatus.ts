@@ -1,0 +1,18 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import type { Io } from '../io.js';
+import { fileStatusCommand } from '../commands/filestatus.js';
+import { addGlobalOptions, contextFor } from './program.js';
+import { str } from './shared-options.js';
+
+export function registerFileStatus(program: Command, io: Io): void {
+  const cmd = program
+    .command('filestatus')
+    .description('print {"encrypted":true} when FILE is a complete sops file, else {"encrypted":false}')
+    .argument('<file>')
+    .addOption(new Option('--input-type <type>', 'input format: yaml, json, dotenv, ini or binary (default: by extension)'));
+  addGlobalOptions(cmd);
+  cmd.action(async (file: string, _o: unknown, self: Command) => {
+    await fileStatusCommand(contextFor(io, self), { file, inputType: str(self.opts(), 'inputType') });
+  });
+}

@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import { TsopsError } from '../errors.js';
+import type { Io } from '../io.js';
+import { setCommand } from '../commands/set.js';
+import { addGlobalOptions, contextFor, inputTypeOptions, parseIntOption } from './program.js';
+import { bool, str } from './shared-options.js';
+
+export function registerSet(program: Command, io: Io): void {
+  const cmd = program
+    .command('set')
+    .description(`set one value in place; VALUE is JSON, e.g. tsops set f.yaml '["db"]["password"]' '"s3cret"'`)
+    .argument('[file]')
+    .argument('[index]', `where, e.g. '["key"][0]'`)
+    .argument('[value]', 'the JSON value (with --value-file: a file holding it)')
+    .allowExcessArguments(true);
+  inputTypeOptions(cmd);
+  cmd
+    .option('--value-stdin', 'read the JSON value from stdin (keeps it out of the process list)')
+    .option('--value-file', 'VALUE names a file that holds the JSON value')
+    .option('--idempotent', 'write nothing when the value is already there')
+    .option('--ignore-mac', 'do not verify the MAC (values are still authenticated)')
+    .option('--shamir-secret-sharing-threshold <n>', 'accepted for compatibility; unused', parseIntOption('--shamir-secret-sharing-threshold'));
+  addGlobalOptions(cmd);
+  cmd.action(async (_f: unknown, _i: unknown, _v: unknown, _o: unknown, self: Command) => {
+    const o = self.opts();
+    const args = self.args;
+    const want = o['valueStdin'] ? 2 : 3;
+    if (args.length !== want) {
+      throw new TsopsError('NO_FILE', `no file specified, or index and value are missing: need exactly ${want} arguments${o['valueStdin'] ? ' with --value-stdin' : ''}`, {
+        hint: `tsops set FILE INDEX ${o['valueStdin'] ? '(value on stdin)' : 'VALUE'}`,
+      });
+    }
+    await setCommand(contextFor(io, self), {
+      file: args[0]!,
+      index: args[1]!,
+      value: args[2],
+      valueStdin: bool(o, 'valueStdin'),
+      valueFile: bool(o, 'valueFile'),
+      inputType: str(o, 'inputType'),
+      outputType: str(o, 'outputType'),
+      ignoreMac: bool(o, 'ignoreMac'),
+      idempotent: bool(o, 'idempotent'),
+    });
+  });
+}

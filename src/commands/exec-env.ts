@@ -1,0 +1,52 @@
+/**
+ * `tsops exec-env FILE COMMAND` (spec §8.2): run COMMAND with the file's top-level values in its
+ * environment. The plaintext never touches the disk.
+ */
+import { TsopsError } from '../errors.js';
+import { isList, isMap, type TreeMap } from '../core/tree.js';
+import { valueToString } from '../formats/value-string.js';
+import type { CommandContext } from './context.js';
+import { passExitStatus, runShellCommand } from './child-process.js';
+import { openAndDecrypt } from './sops-file.js';
+
+export interface ExecEnvOptions {
+  file: string;
+  command: string;
+  inputType?: string | undefined;
+  /** Only the file's values, not tsops' own environment. */
+  pristine?: boolean | undefined;
+}
+
+/**
+ * `KEY=value` pairs for the top-level items of a document (comments skipped, non-strings as sops'
+ * ValToString writes them). Nested values and keys with `=` are refused, naming the key only.
+ */
+export function environmentFromTree(root: TreeMap): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const item of root.items) {
+    if (typeof item.key !== 'string') continue;
+    const key = item.key;
+    if (isMap(item.value) || isList(item.value)) {
+      throw new TsopsError('GENERIC', `cannot use complex value in environment; offending key ${key}`, {
+        hint: 'exec-env takes the top-level keys only; nest nothing, or use exec-file',
+      });
+    }
+    if (key === '' || key.includes('=') || key.includes('\0')) {
+      throw new TsopsError('GENERIC', `cannot use key ${JSON.stringify(key)} in environment: names must be non-empty and contain no '=' or NUL`);
+    }
+    const value = valueToString(item.value, key, 'environment');
+    if (value.includes('\0')) throw new TsopsError('GENERIC', `cannot use the value of ${key} in environment: it contains a NUL byte`);
+    env[key] = value;
+  }
+  return env;
+}
+
+export async function execEnvCommand(ctx: CommandContext, options: ExecEnvOptions): Promise<void> {
+  const opened = await openAndDecrypt(ctx, { file: options.file, inputType: options.inputType });
+  opened.dataKey.fill(0);
+  const root = opened.doc.branches[0];
+  const values = root === undefined ? {} : environmentFromTree(root);
+  const base = options.pristine ? {} : ctx.io.env;
+  const code = await runShellCommand(ctx.io, { command: options.command, env: { ...base, ...values } });
+  passExitStatus(code);
+}

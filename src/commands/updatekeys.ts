@@ -1,0 +1,349 @@
+/**
+ * `tsops updatekeys` (spec §8.2): make files' key groups match their creation rule. The existing
+ * data key is re-wrapped, so values, `mac` and `lastmodified` stay as they are.
+ *
+ * Beyond sops: with no file (or `--all`) every sops-encrypted file the config governs is synced
+ * after one confirmation; `--dry-run` only shows the changes; `--rotate` (or the question asked
+ * when recipients are removed) also replaces the data key of files that lose a recipient, so
+ * the removed party cannot read values written from then on.
+ */
+import * as path from 'node:path';
+import { TsopsError, messageOf } from '../errors.js';
+import { decryptDocument, type SopsDocument } from '../core/document.js';
+import type { KeyGroup } from '../core/keys-model.js';
+import { masterKeyId, parseMetadata } from '../core/metadata.js';
+import { matchCreationRule } from '../config/match.js';
+import type { CreationRule, RuleKeyGroup, SopsConfig } from '../config/types.js';
+import { parseAgeRecipient } from '../keys/age.js';
+import { unwrapDataKeyPayloads, wrapDataKey, type KeyEntry } from '../keys/data-key.js';
+import type { CommandContext } from './context.js';
+import { parseSopsFile, readInput, withFile, withFileAsync, writeOutput, type Input } from './files.js';
+import {
+  diffAgainstRule,
+  formatKeyGroupsDiff,
+  hasChanges,
+  removedKeys,
+  useColor,
+  type KeyGroupsDiff,
+} from './key-diff.js';
+import { scanRepository } from './repo-scan.js';
+import { refuseForeignKeys, rekeyDocument } from './rotate.js';
+import { renderEncrypted } from './sops-file.js';
+
+export interface UpdateKeysOptions {
+  /** Files to sync; none means every sops file under the config's directory. */
+  files: readonly string[];
+  /** `--all`: the repository-wide mode, stated explicitly. */
+  all?: boolean | undefined;
+  /** `-y`: do not ask for confirmation. */
+  yes?: boolean | undefined;
+  inputType?: string | undefined;
+  /** Show what would change and write nothing. */
+  dryRun?: boolean | undefined;
+  /** Also replace the data key of files that lose a recipient. */
+  rotate?: boolean | undefined;
+}
+
+/** One file's planned key change. */
+export interface KeyUpdatePlan {
+  /** The file as messages name it. */
+  name: string;
+  input: Input;
+  doc: SopsDocument;
+  diff: KeyGroupsDiff;
+  /** The groups to write (age recipients as strings, kept foreign keys as they are); set when the diff has changes. */
+  groups: KeyEntry[][];
+  /** Foreign keys are kept, so the groups' wrapped payloads must not change. */
+  carriesForeignKeys: boolean;
+}
+
+/** The config updatekeys needs: found, and with creation rules (§8.2). */
+export function requireRulesConfig(ctx: CommandContext): SopsConfig & { creationRules: CreationRule[] } {
+  const config = ctx.config();
+  if (config === undefined) {
+    throw new TsopsError('CONFIG', 'config file not found', {
+      hint: 'updatekeys takes the keys from .sops.yaml: create one (searched upwards from the current directory) or pass --config',
+    });
+  }
+  if (config.creationRules === undefined) {
+    throw new TsopsError('CONFIG', `the config file ${config.path} does not contain any creation rule`, {
+      hint: 'add creation_rules with the keys each file should have',
+    });
+  }
+  return config as SopsConfig & { creationRules: CreationRule[] };
+}
+
+/**
+ * The groups a file gets from its rule. Age keys are (re)wrapped; a foreign key can only stay
+ * where it already is (same group), with its existing `enc`, since tsops cannot wrap for it.
+ */
+export function targetGroups(name: string, fileGroups: readonly KeyGroup[], ruleGroups: readonly RuleKeyGroup[]): KeyEntry[][] {
+  return ruleGroups.map((rg, i) => {
+    if (rg.length === 0) {
+      throw new TsopsError('NO_KEYS', `${name}: key group ${i + 1} of the creation rule has no keys`, {
+        hint: 'list at least one recipient in every key group of the rule',
+      });
+    }
+    return rg.map((rk): KeyEntry => {
+      if (rk.type === 'age') return rk.id;
+      const kept = (fileGroups[i] ?? []).find((k) => k.type === rk.type && masterKeyId(k) === rk.id);
+      if (kept === undefined) {
+        throw new TsopsError(
+          'UNSUPPORTED',
+          `${name}: cannot add the ${rk.type} key ${rk.id} to key group ${i + 1}: tsops can only wrap the data key for age keys`,
+          { hint: `add ${rk.type} keys with sops, or list only age recipients in this rule` },
+        );
+      }
+      return kept;
+    });
+  });
+}
+
+/** Plan a file's update against its rule; `groups` is only worked out when something changes. */
+export function planKeyUpdate(name: string, input: Input, doc: SopsDocument, rule: CreationRule): KeyUpdatePlan {
+  const md = doc.metadata;
+  const diff = diffAgainstRule(md.keyGroups, md.shamirThreshold, rule.keyGroups);
+  const plan: KeyUpdatePlan = { name, input, doc, diff, groups: [], carriesForeignKeys: false };
+  if (!hasChanges(diff)) return plan;
+  plan.groups = targetGroups(name, md.keyGroups, rule.keyGroups);
+  const foreign = plan.groups.flat().find((k) => typeof k !== 'string' && k.type !== 'age');
+  plan.carriesForeignKeys = foreign !== undefined;
+  if (foreign !== undefined && typeof foreign !== 'string' && plan.groups.length !== md.keyGroups.length) {
+    throw new TsopsError(
+      'UNSUPPORTED',
+      `${name}: cannot change the number of key groups: the ${foreign.type} key ${masterKeyId(foreign)} would need a new ` +
+        'Shamir share, and tsops can only wrap for age keys',
+      { hint: 'change the key groups of this file with sops' },
+    );
+  }
+  // a malformed recipient in the rule fails now, before anything is asked or unwrapped
+  for (const k of plan.groups.flat()) if (typeof k === 'string') withFile(name, () => parseAgeRecipient(k));
+  return plan;
+}
+
+/**
+ * Carry out a plan and return the file's new bytes: unwrap the existing data key and re-wrap it
+ * for the new groups (values, MAC and `lastmodified` untouched), or with `rotate` decrypt
+ * everything (MAC checked) and re-encrypt it under a new data key.
+ */
+export async function applyKeyUpdate(ctx: CommandContext, plan: KeyUpdatePlan, rotate: boolean): Promise<Uint8Array> {
+  const md = plan.doc.metadata;
+  if (rotate) refuseForeignKeys(plan.groups, plan.name, 'replace the data key');
+  const unwrapped = await withFileAsync(plan.name, () => unwrapDataKeyPayloads(md.keyGroups, md.shamirThreshold, ctx.identities()));
+  try {
+    if (rotate) {
+      const cipher = withFile(plan.name, () => decryptDocument(plan.doc, unwrapped.dataKey, { compileRegex: ctx.compileRegex }));
+      return await rekeyDocument(ctx, plan, cipher, plan.groups, plan.diff.newThreshold);
+    }
+    const wrapped = await withFileAsync(plan.name, () =>
+      wrapDataKey(plan.groups, unwrapped.dataKey, plan.diff.newThreshold, plan.carriesForeignKeys ? { previousPayloads: unwrapped.payloads } : {}),
+    );
+    md.keyGroups = wrapped.groups;
+    md.shamirThreshold = wrapped.threshold;
+    return renderEncrypted(ctx, plan);
+  } finally {
+    unwrapped.dataKey.fill(0);
+  }
+}
+
+/**
+ * Ask a y/n question on stdout and read the answer from stdin until it is y or n (sops accepts
+ * nothing else; `yes`/`no` are taken too). Undefined at the end of input.
+ */
+export async function askYesNo(ctx: CommandContext, prompt: string): Promise<boolean | undefined> {
+  for (;;) {
+    ctx.io.stdout.write(prompt);
+    const line = ctx.io.readLine ? await ctx.io.readLine() : undefined;
+    if (line === undefined) {
+      ctx.io.stdout.write('\n');
+      return undefined;
+    }
+    const answer = line.trim().toLowerCase();
+    if (answer === 'y' || answer === 'yes') return true;
+    if (answer === 'n' || answer === 'no') return false;
+  }
+}
+
+async function confirm(ctx: CommandContext): Promise<boolean> {
+  const answer = await askYesNo(ctx, 'Is this okay? (y/n):');
+  if (answer === undefined) {
+    throw new TsopsError('CANCELED', 'no answer to "Is this okay?" (end of input); nothing was changed', {
+      hint: 'answer y or n, or pass -y to approve the changes without asking',
+    });
+  }
+  return answer;
+}
+
+/**
+ * Which of the confirmed plans also get a new data key: with `--rotate` every plan that removes
+ * a key; otherwise, when asking is allowed, the ones the user agrees to (those carrying foreign
+ * keys cannot be rotated and are not offered).
+ */
+async function chooseRotations(ctx: CommandContext, options: UpdateKeysOptions, plans: readonly KeyUpdatePlan[]): Promise<Set<KeyUpdatePlan>> {
+  const removing = plans.filter((p) => removedKeys(p.diff).length > 0);
+  if (removing.length === 0) return new Set();
+  if (options.rotate) return new Set(removing);
+  const offered = removing.filter((p) => !p.carriesForeignKeys);
+  if (offered.length === 0) return new Set();
+  if (options.yes) {
+    ctx.io.stderr.write('note: removed recipients may still hold the current data key; pass --rotate to replace it\n');
+    return new Set();
+  }
+  const what = offered.length === 1 && plans.length === 1 ? 'the file' : `${offered.length} file(s)`;
+  const answer = await askYesNo(
+    ctx,
+    `Recipients are removed from ${what}. Also replace the data key, so they cannot read values written from now on? (y/n):`,
+  );
+  return answer ? new Set(offered) : new Set();
+}
+
+function log(ctx: CommandContext, message: string): void {
+  ctx.io.stderr.write(`${message}\n`);
+}
+
+/**
+ * One file's failure, on stderr. The data-key report (`details`) is long; `brief` leaves it out
+ * (the repository-wide mode shows it for the first failure only).
+ */
+function reportFailure(ctx: CommandContext, file: string, e: unknown, brief = false): void {
+  const message = messageOf(e);
+  const shown = message.startsWith(file) ? message : `${file}: ${message}`;
+  ctx.io.stderr.write(`tsops: could not update keys for file ${shown}\n`);
+  if (e instanceof TsopsError) {
+    if (e.details && !brief) ctx.io.stderr.write(e.details.replace(/\n?$/, '\n'));
+    if (e.hint && !brief) ctx.io.stderr.write(`hint: ${e.hint}\n`);
+  }
+}
+
+function writeInPlace(ctx: CommandContext, plan: KeyUpdatePlan, out: Uint8Array): void {
+  writeOutput(ctx, out, { inPlace: true }, plan.input);
+}
+
+/** One named file, as sops does it: log, diff on stdout, ask, re-wrap, write in place. */
+async function updateListedFile(ctx: CommandContext, config: SopsConfig, file: string, options: UpdateKeysOptions): Promise<void> {
+  const abs = ctx.absolute(file);
+  log(ctx, `Syncing keys for file ${abs}`);
+  const input = await readInput(ctx, { file, inputType: options.inputType, outputType: options.inputType }, false);
+  // the file is written back in the format it was read in
+  input.outputFormat = input.inputFormat;
+  const doc = parseSopsFile(ctx.store(input.inputFormat), input.bytes, file);
+  const rule = withFile(file, () => matchCreationRule(config, abs, ctx.io.cwd()));
+  if (rule === undefined) throw new TsopsError('CONFIG', `the config file ${config.path} does not contain any creation rule`);
+  const plan = planKeyUpdate(file, input, doc, rule);
+  if (!hasChanges(plan.diff)) {
+    log(ctx, `File ${abs} already up to date`);
+    return;
+  }
+  ctx.io.stdout.write(formatKeyGroupsDiff(plan.diff, { color: useColor(ctx.io.stdout.isTTY, ctx.io.env) }));
+  if (options.dryRun) {
+    log(ctx, `File ${abs} would be updated (dry run, nothing written)`);
+    return;
+  }
+  if (!options.yes && !(await confirm(ctx))) {
+    log(ctx, `File ${abs} left unchanged`);
+    return;
+  }
+  const rotate = (await chooseRotations(ctx, options, [plan])).has(plan);
+  writeInPlace(ctx, plan, await applyKeyUpdate(ctx, plan, rotate));
+  log(ctx, rotate ? `File ${abs} synced with new keys and a new data key` : `File ${abs} synced with new keys`);
+}
+
+async function updateListedFiles(ctx: CommandContext, config: SopsConfig, options: UpdateKeysOptions): Promise<void> {
+  if (options.files.length === 1) return updateListedFile(ctx, config, options.files[0] as string, options);
+  let failed = 0;
+  for (const file of options.files) {
+    try {
+      await updateListedFile(ctx, config, file, options);
+    } catch (e) {
+      failed++;
+      reportFailure(ctx, file, e);
+    }
+  }
+  if (failed > 0) {
+    throw new TsopsError('GENERIC', `failed updating ${failed} key(s)`, { hint: 'the errors are listed above, one per file' });
+  }
+}
+
+/** Every sops file the config governs: plan all, show all, ask once, apply with progress. */
+async function updateRepository(ctx: CommandContext, config: SopsConfig, options: UpdateKeysOptions): Promise<void> {
+  if (options.inputType !== undefined) {
+    throw new TsopsError('CONFLICTING_PARAMETERS', '--input-type cannot be used without file arguments', {
+      hint: "in the repository-wide mode each file's format comes from its name",
+    });
+  }
+  const cwd = ctx.io.cwd();
+  const display = (abs: string) => path.relative(cwd, abs) || abs;
+  const scan = scanRepository(ctx.io, config);
+  let failed = 0;
+  const fail = (name: string, e: unknown) => reportFailure(ctx, name, e, failed++ > 0);
+  for (const p of scan.problems) fail(display(p.file.path), p.error);
+  const plans: KeyUpdatePlan[] = [];
+  let upToDate = 0;
+  for (const f of scan.files) {
+    const name = display(f.path);
+    try {
+      const doc: SopsDocument = { branches: f.parsed.branches, metadata: withFile(name, () => parseMetadata(f.parsed.metadata)) };
+      const input: Input = { bytes: f.bytes, name: f.path, filePath: f.path, inputFormat: f.format, outputFormat: f.format };
+      const plan = planKeyUpdate(name, input, doc, f.rule);
+      if (hasChanges(plan.diff)) plans.push(plan);
+      else upToDate++;
+    } catch (e) {
+      fail(name, e);
+    }
+  }
+  const total = scan.files.length;
+  if (total === 0 && failed === 0) {
+    log(ctx, `no sops-encrypted files matching a creation rule under ${config.dir}`);
+    return;
+  }
+  const style = { color: useColor(ctx.io.stdout.isTTY, ctx.io.env) };
+  for (const p of plans) ctx.io.stdout.write(`${p.name}:\n${formatKeyGroupsDiff(p.diff, style)}`);
+  const finish = () => {
+    if (failed > 0) {
+      throw new TsopsError('GENERIC', `failed updating keys of ${failed} file(s)`, { hint: 'the errors are listed above, one per file' });
+    }
+  };
+  if (plans.length === 0) {
+    log(ctx, `${upToDate} file(s) already up to date`);
+    return finish();
+  }
+  if (options.dryRun) {
+    const rotating = options.rotate ? plans.filter((p) => removedKeys(p.diff).length > 0).length : 0;
+    const extra = rotating > 0 ? ` (${rotating} with a new data key)` : '';
+    log(ctx, `dry run: ${plans.length} of ${total} file(s) would be updated${extra}, ${upToDate} already up to date; nothing was written`);
+    return finish();
+  }
+  if (!options.yes && !(await confirm(ctx))) {
+    log(ctx, `${plans.length} file(s) left unchanged`);
+    return finish();
+  }
+  const rotations = await chooseRotations(ctx, options, plans);
+  let updated = 0;
+  let rotated = 0;
+  for (const [i, plan] of plans.entries()) {
+    const rotate = rotations.has(plan);
+    const at = `[${i + 1}/${plans.length}] ${plan.name}`;
+    try {
+      writeInPlace(ctx, plan, await applyKeyUpdate(ctx, plan, rotate));
+      updated++;
+      if (rotate) rotated++;
+      log(ctx, `${at}: ${rotate ? 'updated with a new data key' : 'updated'}`);
+    } catch (e) {
+      log(ctx, `${at}: failed`);
+      fail(plan.name, e);
+    }
+  }
+  log(ctx, `${updated} file(s) updated${rotated > 0 ? ` (${rotated} with a new data key)` : ''}, ${upToDate} already up to date`);
+  return finish();
+}
+
+export async function updateKeysCommand(ctx: CommandContext, options: UpdateKeysOptions): Promise<void> {
+  if (options.all && options.files.length > 0) {
+    throw new TsopsError('CONFLICTING_PARAMETERS', 'cannot use --all with file arguments', {
+      hint: 'name the files, or pass --all (or nothing) to sync every sops file the config governs',
+    });
+  }
+  const config = requireRulesConfig(ctx);
+  if (options.files.length === 0) return updateRepository(ctx, config, options);
+  return updateListedFiles(ctx, config, options);
+}
