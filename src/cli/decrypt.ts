@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
-import { decryptCommand, type DecryptOptions } from '../commands/decrypt.js';
+import type { DecryptOptions } from '../commands/decrypt.js';
 import { addGlobalOptions, contextFor, inputTypeOptions } from './program.js';
 import { bool, outputOptions, str } from './shared-options.js';
+
+// Command modules load on use, so a run pays only for the command it runs.
+const loadDecrypt = () => import('../commands/decrypt.js');
 
 export function decryptOptionsFrom(o: Record<string, unknown>, file: string | undefined): DecryptOptions {
   return {
@@ -27,6 +30,6 @@ export function registerDecrypt(program: Command, io: Io): void {
     .option('--filename-override <path>', 'the path that decides the format');
   addGlobalOptions(cmd);
   cmd.action(async (file: string | undefined, _o: unknown, self: Command) => {
-    await decryptCommand(contextFor(io, self), decryptOptionsFrom(self.opts(), file));
+    await (await loadDecrypt()).decryptCommand(contextFor(io, self), decryptOptionsFrom(self.opts(), file));
   });
 }

@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
-import { encryptCommand, type EncryptOptions } from '../commands/encrypt.js';
+import type { EncryptOptions } from '../commands/encrypt.js';
 import { addGlobalOptions, contextFor, inputTypeOptions } from './program.js';
 import { bool, keyOptions, num, outputOptions, selectorFlags, selectorOptions, str } from './shared-options.js';
+
+// Command modules load on use, so a run pays only for the command it runs.
+const loadEncrypt = () => import('../commands/encrypt.js');
 
 export function encryptOptionsFrom(o: Record<string, unknown>, file: string | undefined): EncryptOptions {
   return {
@@ -29,6 +32,6 @@ export function registerEncrypt(program: Command, io: Io): void {
   addGlobalOptions(cmd);
   cmd.action(async (file: string | undefined, _o: unknown, self: Command) => {
     const ctx = contextFor(io, self);
-    await encryptCommand(ctx, encryptOptionsFrom(self.opts(), file));
+    await (await loadEncrypt()).encryptCommand(ctx, encryptOptionsFrom(self.opts(), file));
   });
 }

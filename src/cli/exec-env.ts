@@ -2,9 +2,11 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { TsopsError } from '../errors.js';
 import type { Io } from '../io.js';
-import { execEnvCommand } from '../commands/exec-env.js';
 import { addGlobalOptions, contextFor } from './program.js';
 import { bool, str } from './shared-options.js';
+
+// Command modules load on use, so a run pays only for the command it runs.
+const loadExecEnv = () => import('../commands/exec-env.js');
 
 /** Flags sops has that tsops refuses rather than ignores. */
 export function refuseUnsupported(o: Record<string, unknown>): void {
@@ -33,7 +35,7 @@ export function registerExecEnv(program: Command, io: Io): void {
     }
     refuseUnsupported(o);
     if (o['background']) throw new TsopsError('UNSUPPORTED', '--background is not supported', { hint: 'run tsops itself in the background' });
-    await execEnvCommand(contextFor(io, self), {
+    await (await loadExecEnv()).execEnvCommand(contextFor(io, self), {
       file: self.args[0]!,
       command: self.args[1]!,
       inputType: str(o, 'inputType'),

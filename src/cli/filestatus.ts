@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Io } from '../io.js';
-import { fileStatusCommand } from '../commands/filestatus.js';
 import { addGlobalOptions, contextFor } from './program.js';
 import { str } from './shared-options.js';
+
+// Command modules load on use, so a run pays only for the command it runs.
+const loadFilestatus = () => import('../commands/filestatus.js');
 
 export function registerFileStatus(program: Command, io: Io): void {
   const cmd = program
@@ -13,6 +15,6 @@ export function registerFileStatus(program: Command, io: Io): void {
     .addOption(new Option('--input-type <type>', 'input format: yaml, json, dotenv, ini or binary (default: by extension)'));
   addGlobalOptions(cmd);
   cmd.action(async (file: string, _o: unknown, self: Command) => {
-    await fileStatusCommand(contextFor(io, self), { file, inputType: str(self.opts(), 'inputType') });
+    await (await loadFilestatus()).fileStatusCommand(contextFor(io, self), { file, inputType: str(self.opts(), 'inputType') });
   });
 }

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
-import { groupsAddCommand, groupsDeleteCommand } from '../commands/groups.js';
 import { addGlobalOptions, contextFor, parseIntOption } from './program.js';
 import { bool, num, str } from './shared-options.js';
+
+// Command modules load on use, so a run pays only for the command it runs.
+const loadGroups = () => import('../commands/groups.js');
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
@@ -26,7 +28,7 @@ export function registerGroups(program: Command, io: Io): void {
   add.option('--age <recipients>', 'age recipients of the new group (repeatable, or comma-separated)', collect);
   commonOptions(add).action(async (_o: unknown, self: Command) => {
     const o = self.opts();
-    await groupsAddCommand(contextFor(io, self), {
+    await (await loadGroups()).groupsAddCommand(contextFor(io, self), {
       file: str(o, 'file'),
       inPlace: bool(o, 'inPlace'),
       threshold: num(o, 'shamirSecretSharingThreshold'),
@@ -36,7 +38,7 @@ export function registerGroups(program: Command, io: Io): void {
   const del = groups.command('delete').description('delete the key group at a 0-based index; the data key is kept').argument('[index]');
   commonOptions(del).action(async (index: string | undefined, _o: unknown, self: Command) => {
     const o = self.opts();
-    await groupsDeleteCommand(contextFor(io, self), {
+    await (await loadGroups()).groupsDeleteCommand(contextFor(io, self), {
       file: str(o, 'file'),
       inPlace: bool(o, 'inPlace'),
       threshold: num(o, 'shamirSecretSharingThreshold'),

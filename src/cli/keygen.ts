@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
-import { keygenCommand, type KeygenOptions } from '../commands/keygen.js';
+import type { KeygenOptions } from '../commands/keygen.js';
 import { addGlobalOptions, contextFor } from './program.js';
 import { bool, str } from './shared-options.js';
+
+// Command modules load on use, so a run pays only for the command it runs.
+const loadKeygen = () => import('../commands/keygen.js');
 
 export function keygenOptionsFrom(o: Record<string, unknown>): KeygenOptions {
   return { output: str(o, 'output'), pq: bool(o, 'pq') };
@@ -17,6 +20,6 @@ export function registerKeygen(program: Command, io: Io): void {
     .option('--pq', 'generate a post-quantum hybrid key (age1pq1…)');
   addGlobalOptions(cmd);
   cmd.action(async (_o: unknown, self: Command) => {
-    await keygenCommand(contextFor(io, self), keygenOptionsFrom(self.opts()));
+    await (await loadKeygen()).keygenCommand(contextFor(io, self), keygenOptionsFrom(self.opts()));
   });
 }

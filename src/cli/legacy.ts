@@ -5,18 +5,20 @@
 import type { Command } from 'commander';
 import { TsopsError } from '../errors.js';
 import type { Io } from '../io.js';
-import { encryptCommand } from '../commands/encrypt.js';
-import { decryptCommand } from '../commands/decrypt.js';
 import { contextFor, inputTypeOptions } from './program.js';
 import { encryptOptionsFrom } from './encrypt.js';
 import { decryptOptionsFrom } from './decrypt.js';
-import { refuseKeyChangeOnMissingFile, rotateCommand } from '../commands/rotate.js';
 import { recipientChangeOptions, rotateOptionsFrom } from './rotate.js';
 import { keyOptions, outputOptions, selectorOptions } from './shared-options.js';
-import { editCommand } from '../commands/edit.js';
-import { setValueInFile } from '../commands/set.js';
-import { parseLegacySet } from '../commands/set-value.js';
 import { editOnlyOptions, editOptionsFrom } from './edit.js';
+
+// Command modules load on use, so a run pays only for the command it runs.
+const loadEncrypt = () => import('../commands/encrypt.js');
+const loadDecrypt = () => import('../commands/decrypt.js');
+const loadRotate = () => import('../commands/rotate.js');
+const loadEdit = () => import('../commands/edit.js');
+const loadSet = () => import('../commands/set.js');
+const loadSetValue = () => import('../commands/set-value.js');
 
 export function registerLegacy(program: Command, io: Io): void {
   program
@@ -40,16 +42,18 @@ export function registerLegacy(program: Command, io: Io): void {
     if (file === undefined) {
       throw new TsopsError('NO_FILE', 'no file specified', { hint: 'run `tsops --help` for usage' });
     }
-    refuseKeyChangeOnMissingFile(ctx, file, o['addAge'] !== undefined || o['rmAge'] !== undefined, true);
+    if (o['addAge'] !== undefined || o['rmAge'] !== undefined) {
+      (await loadRotate()).refuseKeyChangeOnMissingFile(ctx, file, true, true);
+    }
     // As in sops, the last of -e/-d/-r/--set wins when several are given.
     if (typeof o['set'] === 'string') {
-      const { path, value } = parseLegacySet(o['set']);
+      const { path, value } = (await loadSetValue()).parseLegacySet(o['set']);
       const types = { inputType: o['inputType'] as string | undefined, outputType: o['outputType'] as string | undefined };
-      return setValueInFile(ctx, { file, ...types, ignoreMac: o['ignoreMac'] === true }, path, value);
+      return (await loadSet()).setValueInFile(ctx, { file, ...types, ignoreMac: o['ignoreMac'] === true }, path, value);
     }
-    if (o['rotate']) return rotateCommand(ctx, { ...rotateOptionsFrom(o, file), legacy: true });
-    if (o['decrypt']) return decryptCommand(ctx, decryptOptionsFrom(o, file));
-    if (o['encrypt']) return encryptCommand(ctx, encryptOptionsFrom(o, file));
-    return editCommand(ctx, editOptionsFrom(o, file));
+    if (o['rotate']) return (await loadRotate()).rotateCommand(ctx, { ...rotateOptionsFrom(o, file), legacy: true });
+    if (o['decrypt']) return (await loadDecrypt()).decryptCommand(ctx, decryptOptionsFrom(o, file));
+    if (o['encrypt']) return (await loadEncrypt()).encryptCommand(ctx, encryptOptionsFrom(o, file));
+    return (await loadEdit()).editCommand(ctx, editOptionsFrom(o, file));
   });
 }

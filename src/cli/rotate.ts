@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
-import { rotateCommand, type RotateOptions } from '../commands/rotate.js';
+import type { RotateOptions } from '../commands/rotate.js';
 import { addGlobalOptions, contextFor, inputTypeOptions } from './program.js';
 import { bool, outputOptions, str } from './shared-options.js';
+
+// Command modules load on use, so a run pays only for the command it runs.
+const loadRotate = () => import('../commands/rotate.js');
 
 export function rotateOptionsFrom(o: Record<string, unknown>, file: string | undefined): RotateOptions {
   return {
@@ -36,6 +39,6 @@ export function registerRotate(program: Command, io: Io): void {
   cmd.option('--filename-override <path>', 'the path that decides the format and the creation rule');
   addGlobalOptions(cmd);
   cmd.action(async (file: string | undefined, _o: unknown, self: Command) => {
-    await rotateCommand(contextFor(io, self), rotateOptionsFrom(self.opts(), file));
+    await (await loadRotate()).rotateCommand(contextFor(io, self), rotateOptionsFrom(self.opts(), file));
   });
 }

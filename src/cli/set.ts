@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { TsopsError } from '../errors.js';
 import type { Io } from '../io.js';
-import { setCommand } from '../commands/set.js';
 import { addGlobalOptions, contextFor, inputTypeOptions, parseIntOption } from './program.js';
 import { bool, str } from './shared-options.js';
+
+// Command modules load on use, so a run pays only for the command it runs.
+const loadSet = () => import('../commands/set.js');
 
 export function registerSet(program: Command, io: Io): void {
   const cmd = program
@@ -30,7 +32,7 @@ export function registerSet(program: Command, io: Io): void {
         hint: `tsops set FILE INDEX ${o['valueStdin'] ? '(value on stdin)' : 'VALUE'}`,
       });
     }
-    await setCommand(contextFor(io, self), {
+    await (await loadSet()).setCommand(contextFor(io, self), {
       file: args[0]!,
       index: args[1]!,
       value: args[2],

@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
-import { sshToAgeCommand, type SshToAgeOptions } from '../commands/ssh-to-age.js';
+import type { SshToAgeOptions } from '../commands/ssh-to-age.js';
 import { addGlobalOptions, contextFor } from './program.js';
 import { bool, str } from './shared-options.js';
+
+// Command modules load on use, so a run pays only for the command it runs.
+const loadSshToAge = () => import('../commands/ssh-to-age.js');
 
 export function sshToAgeOptionsFrom(o: Record<string, unknown>): SshToAgeOptions {
   return { input: str(o, 'input'), output: str(o, 'output'), privateKey: bool(o, 'privateKey') };
@@ -21,6 +24,6 @@ export function registerSshToAge(program: Command, io: Io): void {
     );
   addGlobalOptions(cmd);
   cmd.action(async (_o: unknown, self: Command) => {
-    await sshToAgeCommand(contextFor(io, self), sshToAgeOptionsFrom(self.opts()));
+    await (await loadSshToAge()).sshToAgeCommand(contextFor(io, self), sshToAgeOptionsFrom(self.opts()));
   });
 }

@@ -1,8 +1,10 @@
 import { Option, type Command } from 'commander';
 import type { Io } from '../io.js';
-import { updateKeysCommand } from '../commands/updatekeys.js';
 import { addGlobalOptions, contextFor } from './program.js';
 import { bool, str } from './shared-options.js';
+
+// Command modules load on use, so a run pays only for the command it runs.
+const loadUpdatekeys = () => import('../commands/updatekeys.js');
 
 export function registerUpdateKeys(program: Command, io: Io): void {
   const cmd = program
@@ -20,7 +22,7 @@ export function registerUpdateKeys(program: Command, io: Io): void {
   addGlobalOptions(cmd);
   cmd.action(async (files: string[], _o: unknown, self: Command) => {
     const o = self.opts();
-    await updateKeysCommand(contextFor(io, self), {
+    await (await loadUpdatekeys()).updateKeysCommand(contextFor(io, self), {
       files,
       all: bool(o, 'all'),
       yes: bool(o, 'yes'),
