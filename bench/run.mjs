@@ -10,7 +10,7 @@ import { generateAgeKeyFile } from '../dist/src/keys/keygen.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const work = path.join(root, 'bench', '.work');
-const bin = path.join(root, 'bin', 'tsops.js');
+const bin = path.join(root, 'bin', 'tsops.cjs');
 const runs = Number(process.env.BENCH_RUNS ?? 7);
 const haveTime = fs.existsSync('/usr/bin/time');
 
@@ -40,10 +40,10 @@ function bigYaml(maps, keys, seed) {
   return lines.join('\n') + '\n';
 }
 
-function run(argv, env, { stdin } = {}) {
+function run(argv, env, { stdin, cwd } = {}) {
   const cmd = haveTime ? ['/usr/bin/time', ['-f', '__RSS__%M', ...argv]] : [argv[0], argv.slice(1)];
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd[0], cmd[1], { env: { ...process.env, ...env }, input: stdin, maxBuffer: 1 << 30 });
+  const r = spawnSync(cmd[0], cmd[1], { env: { ...process.env, ...env }, input: stdin, cwd, maxBuffer: 1 << 30 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const err = r.stderr.toString();
   if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${err.slice(0, 500)}`);
@@ -121,6 +121,7 @@ async function main() {
       for (let i = 0; i < 200; i++) names.push(path.join(dir, 'secrets', `s${i}.yaml`));
       const pristine = run([node, bin, 'encrypt', small], env).stdout;
       bench('updatekeys -y on 200 small files', [node, bin, 'updatekeys', '-y', ...names], { ...env, SOPS_AGE_RECIPIENTS: '' }, {
+        cwd: dir,
         before: () => names.forEach((n) => fs.writeFileSync(n, pristine)),
       });
     }

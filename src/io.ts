@@ -78,13 +78,14 @@ export interface Io {
   listDir?(dir: string): DirEntry[];
 }
 
-function streamOutput(stream: NodeJS.WriteStream): Output {
+/** The stream is looked up on first use: creating process.stdout/stderr costs start-up time. */
+function streamOutput(stream: () => NodeJS.WriteStream): Output {
   return {
     write: (data) => {
-      stream.write(data);
+      stream().write(data);
     },
     get isTTY() {
-      return stream.isTTY === true;
+      return stream().isTTY === true;
     },
   };
 }
@@ -147,9 +148,12 @@ export function nodeIo(): Io {
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks);
     },
-    stdout: streamOutput(process.stdout),
-    stderr: streamOutput(process.stderr),
-    stdinIsTTY: process.stdin.isTTY === true,
+    stdout: streamOutput(() => process.stdout),
+    stderr: streamOutput(() => process.stderr),
+    // A getter: touching process.stdin creates the stream, which costs start-up time.
+    get stdinIsTTY() {
+      return process.stdin.isTTY === true;
+    },
     run: (argv, options = {}) => runProcess(argv, options),
     trapSignals: trapProcessSignals,
     readLine: readStdinLine,

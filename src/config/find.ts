@@ -46,6 +46,8 @@ export function findConfigFile(io: Io, options: FindConfigOptions = {}): string 
       const alt = path.join(dir, ALTERNATE_NAME);
       if (io.exists(path.resolve(cwd, alt))) alternate = alt;
     }
+    // Past the file system root every further ".." names the root again: stop there.
+    if (path.dirname(path.resolve(cwd, dir)) === path.resolve(cwd, dir)) break;
     dir = path.join(dir, '..');
   }
   if (alternate !== undefined) warnAlternate(io, alternate, undefined);

@@ -9,6 +9,9 @@
 import { Decrypter, Encrypter, armor, identityToRecipient } from 'age-encryption';
 import type { Identity as AgeLibIdentity, Recipient as AgeLibRecipient } from 'age-encryption';
 import { TsopsError, isTsopsError, messageOf } from '../errors.js';
+import { decryptBytes, encryptBytes } from './age-stream.js';
+import { X25519Identity, X25519Recipient, decodeX25519Identity, decodeX25519Recipient } from './x25519.js';
+import { encodeAgeRecipient } from './ssh-to-age.js';
 
 export type { AgeLibIdentity, AgeLibRecipient };
 
@@ -38,7 +41,7 @@ export class ParsedRecipient {
 
   /** Encrypt `plaintext` to this recipient and armor it as sops does (spec §4.1). */
   async wrap(plaintext: Uint8Array): Promise<string> {
-    return armor.encode(await this.#encrypter.encrypt(plaintext));
+    return armor.encode(await encryptBytes(this.#encrypter, plaintext));
   }
 }
 
@@ -81,7 +84,7 @@ function builtinParse(r: string): ParsedRecipient {
   }
   if (r.startsWith('age1')) {
     try {
-      return new ParsedRecipient(r, 'x25519', r);
+      return new ParsedRecipient(r, 'x25519', new X25519Recipient(decodeX25519Recipient(r)));
     } catch {
       throw new TsopsError(
         'INVALID_RECIPIENT',
@@ -170,7 +173,7 @@ export async function unwrapKey(
     }
   }
   try {
-    return await decrypter.decrypt(file);
+    return await decryptBytes(decrypter, file);
   } catch (e) {
     const msg = libMessage(e);
     if (msg.startsWith('no identity matched')) {
@@ -206,6 +209,15 @@ export async function parseNativeIdentity(text: string, origin: string): Promise
   const kind = identityLineKind(text);
   if (kind !== 'x25519' && kind !== 'mlkem768x25519') {
     throw new TsopsError('NO_IDENTITY', `unknown identity type at ${origin}`);
+  }
+  if (kind === 'x25519') {
+    let identity: X25519Identity;
+    try {
+      identity = new X25519Identity(decodeX25519Identity(text));
+    } catch {
+      throw new TsopsError('NO_IDENTITY', `malformed secret key at ${origin}`);
+    }
+    return { origin, recipient: encodeAgeRecipient(identity.publicKey), secret: identity };
   }
   let recipient: string;
   try {

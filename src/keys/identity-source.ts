@@ -8,6 +8,7 @@ import { messageOf } from '../errors.js';
 import { identityLineKind, parseNativeIdentity } from './age.js';
 import type { Identity } from './age.js';
 import { redactSecrets } from './key-report.js';
+import { decryptBytes } from './age-stream.js';
 
 /**
  * not-set: the variable is absent; not-found: the default file does not exist; empty: read but
@@ -167,7 +168,7 @@ export async function parseSourceContent(
     decrypter.addPassphrase(passphrase);
     let inner: Uint8Array;
     try {
-      inner = await decrypter.decrypt(file);
+      inner = await decryptBytes(decrypter, file);
     } catch (e) {
       const why = messageOf(e).startsWith('no identity matched') ? 'incorrect passphrase' : messageOf(e);
       return sourceFailure(location, `failed to decrypt identity file '${location}': ${why}`, extra);

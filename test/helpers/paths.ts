@@ -11,7 +11,7 @@ export const repoRoot = path.resolve(here, '..', '..', '..');
 export const sharedDir = path.resolve(repoRoot, '..', 'shared');
 export const interopDir = path.join(sharedDir, 'interop');
 /** The built CLI entry point. */
-export const binPath = path.join(repoRoot, 'bin', 'tsops.js');
+export const binPath = path.join(repoRoot, 'bin', 'tsops.cjs');
 
 const created: string[] = [];
 let cleanupRegistered = false;
