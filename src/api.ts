@@ -50,7 +50,7 @@ export async function decryptTree(data: Uint8Array, options: DecryptDataOptions)
   else if (options.provider) dataKey = await unwrapDataKey(doc.metadata.keyGroups, doc.metadata.shamirThreshold, options.provider);
   else if (options.identities) dataKey = await decryptDataKeyWithIdentities(doc.metadata.keyGroups, doc.metadata.shamirThreshold, options.identities);
   else throw new TsopsError('NO_IDENTITY', 'no identities, provider or data key given');
-  decryptDocument(doc, dataKey, { ignoreMac: options.ignoreMac, compileRegex: tryCompileGoRegex });
+  decryptDocument(doc, dataKey, { ignoreMac: options.ignoreMac, compileRegex: tryCompileGoRegex, rememberIvs: false });
   return doc.branches;
 }
 

@@ -23,7 +23,7 @@ export async function decryptCommand(ctx: CommandContext, options: DecryptOption
   const name = displayName(options);
   const doc = parseSopsFile(ctx.store(input.inputFormat), input.bytes, name);
   const dataKey = await openDataKey(ctx, doc, name);
-  withFile(name, () => decryptDocument(doc, dataKey, { ignoreMac: options.ignoreMac, compileRegex: ctx.compileRegex }));
+  withFile(name, () => decryptDocument(doc, dataKey, { ignoreMac: options.ignoreMac, compileRegex: ctx.compileRegex, rememberIvs: false }));
   dataKey.fill(0);
   const outStore = ctx.store(input.outputFormat);
   const emit = ctx.emitOptions(input.outputFormat);

@@ -20,6 +20,7 @@ const IV_LENGTH = 32;
 const TAG_LENGTH = 16;
 const IV_POOL = 32 * 1024;
 const ENC_PREFIX = 'ENC[AES256_GCM,data:';
+const EMPTY = new Uint8Array(0);
 
 export interface EncryptedParts {
   data: Buffer;
@@ -38,6 +39,24 @@ export function looksLikeEncryptedValue(s: string): boolean {
  * anchored at the start only). Returns undefined when the string does not match.
  */
 export function parseEncryptedValue(s: string): EncryptedParts | undefined {
+  // Fast path for the shape every writer produces: each separator once, `]` last.
+  if (s.startsWith(ENC_PREFIX) && s.endsWith(']')) {
+    const iv = s.indexOf(',iv:', ENC_PREFIX.length);
+    const tag = s.indexOf(',tag:', iv + 4);
+    const type = s.indexOf(',type:', tag + 5);
+    if (
+      iv > ENC_PREFIX.length && tag > iv + 4 && type > tag + 5 && type + 6 < s.length - 1 &&
+      s.indexOf(',iv:', iv + 1) < 0 && s.indexOf(',tag:', tag + 1) < 0 && s.indexOf(',type:', type + 1) < 0 &&
+      s.indexOf(']', type) === s.length - 1
+    ) {
+      return {
+        data: Buffer.from(s.slice(ENC_PREFIX.length, iv), 'base64'),
+        iv: Buffer.from(s.slice(iv + 4, tag), 'base64'),
+        tag: Buffer.from(s.slice(tag + 5, type), 'base64'),
+        type: s.slice(type + 6, s.length - 1),
+      };
+    }
+  }
   const m = /^ENC\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\]/s.exec(s);
   if (!m) return undefined;
   return {
@@ -58,10 +77,13 @@ export class ValueCipher {
   private readonly stash = new Map<string, Buffer>();
   private pool = Buffer.alloc(0);
   private poolOffset = 0;
+  /** Whether decrypted values' IVs are remembered (only needed when the file is re-encrypted). */
+  private readonly rememberIvs: boolean;
 
-  constructor(dataKey: Uint8Array, stash?: ReadonlyMap<string, Buffer>) {
+  constructor(dataKey: Uint8Array, stash?: ReadonlyMap<string, Buffer>, options: { rememberIvs?: boolean } = {}) {
     if (dataKey.length !== 32) throw new TsopsError('GENERIC', 'data key must be 32 bytes');
     this.key = dataKey;
+    this.rememberIvs = options.rememberIvs ?? true;
     if (stash) for (const [k, v] of stash) this.stash.set(k, v);
   }
 
@@ -127,11 +149,18 @@ export class ValueCipher {
    * `""` decrypts to `""` (§1.4).
    */
   decrypt(s: string, aad: string): Exclude<Scalar, null> | Comment {
-    if (s === '') return '';
+    return this.decryptWithBytes(s, aad).value;
+  }
+
+  /** {@link decrypt}, also giving the value's byte form (what the MAC hashes, §2.1). */
+  decryptWithBytes(s: string, aad: string): { value: Exclude<Scalar, null> | Comment; bytes: Uint8Array } {
+    if (s === '') return { value: '', bytes: EMPTY };
     const { plain, type, iv } = this.decryptRaw(s, aad);
     const value = typedValue(plain, type);
-    this.stash.set(stashKey(aad, typeOf(value), scalarBytes(value)), iv);
-    return value;
+    // A string's bytes are its plaintext; other types hash their canonical form.
+    const bytes = type === 'str' || type === 'bytes' ? plain : scalarBytes(value);
+    if (this.rememberIvs) this.stash.set(stashKey(aad, typeOf(value), bytes), iv);
+    return { value, bytes };
   }
 }
 

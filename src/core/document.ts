@@ -57,6 +57,7 @@ export function decryptValues(branches: Branches, cipher: ValueCipher, rules: Va
     const isComment = value instanceof Comment;
     const encrypted = shouldBeEncrypted(rules.selector, path, stack, isComment);
     let out: Leaf = value;
+    let bytes: Uint8Array | undefined;
     if (encrypted) {
       if (isComment) out = decryptComment(cipher, value, aad);
       else if (typeof value !== 'string') {
@@ -65,7 +66,9 @@ export function decryptValues(branches: Branches, cipher: ValueCipher, rules: Va
         });
       } else {
         try {
-          out = cipher.decrypt(value, aad);
+          const d = cipher.decryptWithBytes(value, aad);
+          out = d.value;
+          bytes = d.bytes;
         } catch (e) {
           throw new TsopsError('DECRYPT_TREE', `could not decrypt value at ${aad} ${messageOf(e)}`, {
             hint: 'the value or the file was tampered with, or it was encrypted with another data key',
@@ -78,7 +81,7 @@ export function decryptValues(branches: Branches, cipher: ValueCipher, rules: Va
       }
     }
     if (!(out instanceof Comment)) {
-      const bytes = scalarBytes(out);
+      bytes ??= scalarBytes(out);
       mac.add(bytes, encrypted);
       legacy.add(bytes, encrypted);
     }
@@ -140,7 +143,9 @@ export interface SopsDocument {
 }
 
 export interface DecryptOptions {
-  ignoreMac?: boolean;
+  ignoreMac?: boolean | undefined;
+  /** Keep each value's IV so a re-encryption reproduces unchanged values (default true). */
+  rememberIvs?: boolean | undefined;
   compileRegex: (source: string) => RegExp | undefined;
 }
 
@@ -149,7 +154,7 @@ export interface DecryptOptions {
  * Returns the cipher, whose remembered IVs let a later re-encryption keep unchanged values.
  */
 export function decryptDocument(doc: SopsDocument, dataKey: Uint8Array, options: DecryptOptions): ValueCipher {
-  const cipher = new ValueCipher(dataKey);
+  const cipher = new ValueCipher(dataKey, undefined, { rememberIvs: options.rememberIvs ?? true });
   const rules: ValueRules = {
     selector: compileSelector(doc.metadata.selector, options.compileRegex),
     macOnlyEncrypted: doc.metadata.macOnlyEncrypted,
