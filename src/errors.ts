@@ -73,6 +73,8 @@ export interface TsopsErrorOptions {
   details?: string;
   /** Override the exit code derived from `code`. */
   exitCode?: number;
+  /** Exit with the code but print nothing (a child command's own failure, already visible). */
+  silent?: boolean;
 }
 
 export class TsopsError extends Error {
@@ -80,6 +82,7 @@ export class TsopsError extends Error {
   readonly exitCode: number;
   readonly hint: string | undefined;
   readonly details: string | undefined;
+  readonly silent: boolean;
 
   constructor(code: ErrorCode, message: string, options: TsopsErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -88,6 +91,7 @@ export class TsopsError extends Error {
     this.exitCode = options.exitCode ?? ErrorCodes[code];
     this.hint = options.hint;
     this.details = options.details;
+    this.silent = options.silent ?? false;
   }
 }
 

@@ -26,6 +26,7 @@ export function reportError(e: unknown, io: Io, verbose: boolean): number {
     return e.exitCode === 0 ? 0 : 1;
   }
   if (isTsopsError(e)) {
+    if (e.silent) return e.exitCode;
     io.stderr.write(`tsops: ${e.message}\n`);
     if (e.details) io.stderr.write(`${e.details.replace(/\n?$/, '\n')}`);
     if (e.hint) io.stderr.write(`hint: ${e.hint}\n`);

@@ -37,6 +37,7 @@ export async function runShellCommand(io: Io, run: ShellRun): Promise<number> {
 /** Turn a non-zero exit status of the command into tsops' own exit status. */
 export function passExitStatus(code: number): void {
   if (code !== 0) {
-    throw new TsopsError('GENERIC', `the command exited with status ${code}`, { exitCode: code });
+    // Like sops, pass the status through without a message of our own: the command spoke for itself.
+    throw new TsopsError('GENERIC', `the command exited with status ${code}`, { exitCode: code, silent: true });
   }
 }
