@@ -21,7 +21,10 @@ export function decryptOptionsFrom(o: Record<string, unknown>, file: string | un
 }
 
 export function registerDecrypt(program: Command, io: Io): void {
-  const cmd = program.command('decrypt').description('decrypt a file (stdin when no file is given)').argument('[file]');
+  const cmd = program
+    .command('decrypt')
+    .description('decrypt files (stdin when no file is given); several files print one after another, or each in place with -i')
+    .argument('[files...]');
   outputOptions(cmd);
   inputTypeOptions(cmd);
   cmd
@@ -29,7 +32,9 @@ export function registerDecrypt(program: Command, io: Io): void {
     .option('--ignore-mac', 'do not verify the MAC (values are still authenticated)')
     .option('--filename-override <path>', 'the path that decides the format');
   addGlobalOptions(cmd);
-  cmd.action(async (file: string | undefined, _o: unknown, self: Command) => {
-    await (await loadDecrypt()).decryptCommand(contextFor(io, self), decryptOptionsFrom(self.opts(), file));
+  cmd.action(async (files: string[], _o: unknown, self: Command) => {
+    const { decryptCommand, forEachFile } = await loadDecrypt();
+    const ctx = contextFor(io, self);
+    await forEachFile(ctx, files, self.opts(), (file) => decryptCommand(ctx, decryptOptionsFrom(self.opts(), file)));
   });
 }

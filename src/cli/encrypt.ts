@@ -23,15 +23,19 @@ export function encryptOptionsFrom(o: Record<string, unknown>, file: string | un
 }
 
 export function registerEncrypt(program: Command, io: Io): void {
-  const cmd = program.command('encrypt').description('encrypt a file (stdin when no file is given)').argument('[file]');
+  const cmd = program
+    .command('encrypt')
+    .description('encrypt files (stdin when no file is given); several files print one after another, or each in place with -i')
+    .argument('[files...]');
   outputOptions(cmd);
   keyOptions(cmd);
   selectorOptions(cmd);
   inputTypeOptions(cmd);
   cmd.option('--filename-override <path>', 'the path that decides format and creation rule (required for stdin)');
   addGlobalOptions(cmd);
-  cmd.action(async (file: string | undefined, _o: unknown, self: Command) => {
+  cmd.action(async (files: string[], _o: unknown, self: Command) => {
     const ctx = contextFor(io, self);
-    await (await loadEncrypt()).encryptCommand(ctx, encryptOptionsFrom(self.opts(), file));
+    const [{ encryptCommand }, { forEachFile }] = await Promise.all([loadEncrypt(), import('../commands/decrypt.js')]);
+    await forEachFile(ctx, files, self.opts(), (file) => encryptCommand(ctx, encryptOptionsFrom(self.opts(), file)));
   });
 }

@@ -19,8 +19,7 @@ export function registerExecEnv(program: Command, io: Io): void {
   const cmd = program
     .command('exec-env')
     .description(`run COMMAND (with /bin/sh -c) with the file's top-level values in its environment`)
-    .argument('[file]')
-    .argument('[command]')
+    .argument('[files...]', 'one or more sops files, then the command')
     .allowExcessArguments(true)
     .option('--pristine', "give the command only the file's values, not tsops' environment")
     .option('--same-process', 'accepted for compatibility: the command always runs as a child')
@@ -28,16 +27,18 @@ export function registerExecEnv(program: Command, io: Io): void {
     .addOption(new Option('--user <name>', 'not supported').hideHelp())
     .addOption(new Option('--input-type <type>', 'input format: yaml, json, dotenv, ini or binary (default: by extension)'));
   addGlobalOptions(cmd);
-  cmd.action(async (_f: unknown, _c: unknown, _o: unknown, self: Command) => {
+  cmd.action(async (_f: unknown, _o: unknown, self: Command) => {
     const o = self.opts();
-    if (self.args.length !== 2) {
-      throw new TsopsError('GENERIC', 'missing file to decrypt, or command: need exactly 2 arguments', { hint: `tsops exec-env FILE 'COMMAND'` });
+    if (self.args.length < 2) {
+      throw new TsopsError('GENERIC', 'missing file to decrypt, or command: need a file and a command', {
+        hint: `tsops exec-env FILE [FILE...] 'COMMAND'`,
+      });
     }
     refuseUnsupported(o);
     if (o['background']) throw new TsopsError('UNSUPPORTED', '--background is not supported', { hint: 'run tsops itself in the background' });
     await (await loadExecEnv()).execEnvCommand(contextFor(io, self), {
-      file: self.args[0]!,
-      command: self.args[1]!,
+      files: self.args.slice(0, -1),
+      command: self.args[self.args.length - 1]!,
       inputType: str(o, 'inputType'),
       pristine: bool(o, 'pristine'),
     });

@@ -10,7 +10,8 @@ import { passExitStatus, runShellCommand } from './child-process.js';
 import { openAndDecrypt } from './sops-file.js';
 
 export interface ExecEnvOptions {
-  file: string;
+  /** One or more files; with several, later files win for equal names. */
+  files: string[];
   command: string;
   inputType?: string | undefined;
   /** Only the file's values, not tsops' own environment. */
@@ -42,10 +43,14 @@ export function environmentFromTree(root: TreeMap): Record<string, string> {
 }
 
 export async function execEnvCommand(ctx: CommandContext, options: ExecEnvOptions): Promise<void> {
-  const opened = await openAndDecrypt(ctx, { file: options.file, inputType: options.inputType });
-  opened.dataKey.fill(0);
-  const root = opened.doc.branches[0];
-  const values = root === undefined ? {} : environmentFromTree(root);
+  // Several files: decrypted in order with one identity loader; later files win on equal names.
+  const values: Record<string, string> = {};
+  for (const file of options.files) {
+    const opened = await openAndDecrypt(ctx, { file, inputType: options.inputType });
+    opened.dataKey.fill(0);
+    const root = opened.doc.branches[0];
+    if (root !== undefined) Object.assign(values, environmentFromTree(root));
+  }
   const base = options.pristine ? {} : ctx.io.env;
   const code = await runShellCommand(ctx.io, { command: options.command, env: { ...base, ...values } });
   passExitStatus(code);

@@ -262,3 +262,23 @@ test('shamir: two groups with threshold 2 need both keys', async () => {
   assert.equal(both.code, 0, both.stderr);
   assert.equal(both.stdout.toString(), 'k: v\n');
 });
+
+test('several files in one call: encrypt -i and decrypt -i each in place, stdout in order, failures counted', async () => {
+  const w = workspace();
+  const a = w.write('a.yaml', 'a: 1\n');
+  const b = w.write('b.json', '{"b": 2}');
+  const enc = await runCli(['encrypt', '-i', '--age', alice.recipient, a, b], { env: w.env });
+  assert.equal(enc.code, 0, enc.stderr);
+  assert.match(fs.readFileSync(a, 'utf8'), /^a: ENC\[/);
+  assert.match(fs.readFileSync(b, 'utf8'), /"b": "ENC\[/);
+  const out = await runCli(['decrypt', a, b], { env: w.env });
+  assert.equal(out.code, 0, out.stderr);
+  assert.equal(out.stdout.toString(), 'a: 1\n{\n\t"b": 2\n}\n');
+  assert.equal((await runInProcess(['decrypt', '--output', path.join(w.dir, 'x'), a, b], { env: w.env })).code, 8);
+  const plain = w.write('plain.yaml', 'p: 1\n');
+  const mixed = await runInProcess(['decrypt', '-i', a, plain, b], { env: w.env });
+  assert.equal(mixed.code, 1);
+  assert.match(mixed.stderr, /plain\.yaml: sops metadata not found/);
+  assert.equal(fs.readFileSync(a, 'utf8'), 'a: 1\n');
+  assert.equal(fs.readFileSync(b, 'utf8'), '{\n\t"b": 2\n}\n');
+});

@@ -29,6 +29,14 @@ test('exec-env --pristine: only the file values, not the parent environment', as
   assert.equal(r.stdout.toString(), 'hunter2|unset');
 });
 
+test('exec-env with several files merges their values, later files winning', async () => {
+  const { run, w } = await setup();
+  await w.encrypt('second.yaml', 'PASSWORD: override\nEXTRA: more\n');
+  const r = await run('exec-env', 's.yaml', 'second.yaml', 'printf "%s|%s" "$PASSWORD" "$EXTRA"');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.toString(), 'override|more');
+});
+
 test("exec-env passes the command's exit status through", async () => {
   const { run } = await setup();
   const r = await run('exec-env', 's.yaml', 'echo child says >&2; exit 42');
