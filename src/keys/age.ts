@@ -10,6 +10,7 @@ import { Decrypter, Encrypter, armor, identityToRecipient } from 'age-encryption
 import type { Identity as AgeLibIdentity, Recipient as AgeLibRecipient } from 'age-encryption';
 import { TsopsError, isTsopsError, messageOf } from '../errors.js';
 import { decryptBytes, encryptBytes } from './age-stream.js';
+import { decryptAgeFile, encryptAgeFile } from './age-file.js';
 import { X25519Identity, X25519Recipient, decodeX25519Identity, decodeX25519Recipient } from './x25519.js';
 import { encodeAgeRecipient } from './ssh-to-age.js';
 
@@ -27,7 +28,8 @@ export interface Identity {
 
 /** A recipient parsed once, ready to wrap any number of payloads. */
 export class ParsedRecipient {
-  readonly #encrypter: Encrypter;
+  readonly #target: string | AgeLibRecipient;
+  #encrypter: Encrypter | undefined;
 
   /** @param recipient - the trimmed recipient text; @param kind - e.g. `x25519`, `mlkem768x25519`. */
   constructor(
@@ -35,13 +37,21 @@ export class ParsedRecipient {
     readonly kind: string,
     target: string | AgeLibRecipient,
   ) {
-    this.#encrypter = new Encrypter();
-    this.#encrypter.addRecipient(target);
+    this.#target = target;
+    // The library validates recipient strings (post-quantum) when they are added.
+    if (typeof target === 'string') {
+      this.#encrypter = new Encrypter();
+      this.#encrypter.addRecipient(target);
+    }
   }
 
   /** Encrypt `plaintext` to this recipient and armor it as sops does (spec §4.1). */
   async wrap(plaintext: Uint8Array): Promise<string> {
-    return armor.encode(await encryptBytes(this.#encrypter, plaintext));
+    const file =
+      typeof this.#target === 'string'
+        ? await encryptBytes(this.#encrypter!, plaintext)
+        : await encryptAgeFile([this.#target], plaintext);
+    return armor.encode(file);
   }
 }
 
@@ -163,6 +173,21 @@ export async function unwrapKey(
           ...identities.filter((i) => i.recipient === preferRecipient),
           ...identities.filter((i) => i.recipient !== preferRecipient),
         ];
+  // Identity objects (X25519, SSH) take the light path; strings (post-quantum) need the library.
+  if (ordered.every((id) => typeof id.secret !== 'string')) {
+    try {
+      return await decryptAgeFile(
+        ordered.map((id) => id.secret as AgeLibIdentity),
+        file,
+      );
+    } catch (e) {
+      const msg = libMessage(e);
+      if (msg.startsWith('no identity matched')) {
+        throw new TsopsError('NO_IDENTITY', 'no identity matched any of the recipients');
+      }
+      throw new TsopsError('NO_IDENTITY', `failed to decrypt the age data: ${msg}`);
+    }
+  }
   const decrypter = new Decrypter();
   for (const id of ordered) {
     try {
