@@ -12,11 +12,11 @@ import * as path from 'node:path';
 import type { Io } from '../io.js';
 import { TsopsError, messageOf } from '../errors.js';
 import type { Identity } from './age.js';
-import { splitCommand } from './command-line.js';
 import {
   describeReadError,
   parseIdentityText,
   parseSourceContent,
+  runKeyCommand,
   sourceFailure,
   sourceOutcome,
 } from './identity-source.js';
@@ -160,31 +160,9 @@ async function loadCommandSource(
   recipient: string,
   askPassphrase: AskPassphrase | undefined,
 ): Promise<SourceResult> {
-  const cmd = io.env[SOPS_AGE_KEY_CMD];
-  if (cmd === undefined) return { outcome: sourceOutcome(SOPS_AGE_KEY_CMD, 'not-set'), identities: [] };
-  const extra = { forRecipient: recipient };
-  const fail = (why: string) => sourceFailure(SOPS_AGE_KEY_CMD, why, extra);
-  let argv: string[];
-  try {
-    argv = splitCommand(cmd);
-  } catch (e) {
-    return fail(`failed to parse command ${cmd} from ${SOPS_AGE_KEY_CMD}: ${messageOf(e)}`);
-  }
-  if (argv.length === 0) {
-    return fail(`failed to parse command "${cmd}" from ${SOPS_AGE_KEY_CMD}: empty command`);
-  }
-  let result;
-  try {
-    result = await io.run(argv, { env: { ...io.env, [SOPS_AGE_RECIPIENT]: recipient } });
-  } catch (e) {
-    const code = (e as { code?: unknown }).code;
-    const why = code === 'ENOENT' ? `exec: "${argv[0]}": executable file not found in $PATH` : messageOf(e);
-    return fail(`failed to execute command ${cmd} from ${SOPS_AGE_KEY_CMD}: ${why}`);
-  }
-  if (result.code !== 0) {
-    return fail(`failed to execute command ${cmd} from ${SOPS_AGE_KEY_CMD}: exit status ${result.code}`);
-  }
-  return parseSourceContent(result.stdout, SOPS_AGE_KEY_CMD, false, askPassphrase, extra);
+  const ran = await runKeyCommand(io, SOPS_AGE_KEY_CMD, recipient);
+  if ('result' in ran) return ran.result;
+  return parseSourceContent(ran.stdout, SOPS_AGE_KEY_CMD, false, askPassphrase, { forRecipient: recipient });
 }
 
 /**

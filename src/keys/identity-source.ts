@@ -8,6 +8,8 @@ import { messageOf } from '../errors.js';
 import { identityLineKind, parseNativeIdentity } from './age.js';
 import type { Identity } from './age.js';
 import { redactSecrets } from './key-report.js';
+import { splitCommand } from './command-line.js';
+import type { Io } from '../io.js';
 import { decryptBytes } from './age-stream.js';
 
 /**
@@ -189,4 +191,36 @@ export function describeReadError(e: unknown, file: string): string {
   if (code === 'EACCES' || code === 'EPERM') return `open ${file}: permission denied`;
   if (code === 'EISDIR') return `read ${file}: is a directory`;
   return messageOf(e);
+}
+
+/**
+ * Run a key command named by an environment variable (`SOPS_AGE_KEY_CMD`,
+ * `SOPS_AGE_SSH_PRIVATE_KEY_CMD`) for one recipient, as sops does: split shell-style, no shell,
+ * `SOPS_AGE_RECIPIENT` set. Gives its stdout, a `not-set` result, or a failed source.
+ */
+export async function runKeyCommand(
+  io: Io,
+  name: string,
+  recipient: string,
+): Promise<{ stdout: Uint8Array } | { result: SourceResult }> {
+  const cmd = io.env[name];
+  if (cmd === undefined) return { result: { outcome: sourceOutcome(name, 'not-set'), identities: [] } };
+  const fail = (why: string) => ({ result: sourceFailure(name, why, { forRecipient: recipient }) });
+  let argv: string[];
+  try {
+    argv = splitCommand(cmd);
+  } catch (e) {
+    return fail(`failed to parse command ${cmd} from ${name}: ${messageOf(e)}`);
+  }
+  if (argv.length === 0) return fail(`failed to parse command "${cmd}" from ${name}: empty command`);
+  let run;
+  try {
+    run = await io.run(argv, { env: { ...io.env, SOPS_AGE_RECIPIENT: recipient } });
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    const why = code === 'ENOENT' ? `exec: "${argv[0]}": executable file not found in $PATH` : messageOf(e);
+    return fail(`failed to execute command ${cmd} from ${name}: ${why}`);
+  }
+  if (run.code !== 0) return fail(`failed to execute command ${cmd} from ${name}: exit status ${run.code}`);
+  return { stdout: run.stdout };
 }

@@ -13,16 +13,14 @@ import * as path from 'node:path';
 import type { Io } from '../io.js';
 import { isTsopsError, messageOf } from '../errors.js';
 import type { Identity } from './age.js';
-import { splitCommand } from './command-line.js';
 import type { SshSourceContext, SshSourceFactory } from './identities.js';
-import { describeReadError, sourceFailure, sourceOutcome } from './identity-source.js';
+import { describeReadError, runKeyCommand, sourceFailure, sourceOutcome } from './identity-source.js';
 import type { AskPassphrase, IdentitySource, SourceOutcome, SourceResult } from './identity-source.js';
 import { inspectSshPrivateKey } from './openssh-key.js';
 import { SshConvertedX25519Identity, sshIdentitiesFromPrivateKey } from './ssh-recipients.js';
 
 export const SOPS_AGE_SSH_PRIVATE_KEY_FILE = 'SOPS_AGE_SSH_PRIVATE_KEY_FILE';
 export const SOPS_AGE_SSH_PRIVATE_KEY_CMD = 'SOPS_AGE_SSH_PRIVATE_KEY_CMD';
-const SOPS_AGE_RECIPIENT = 'SOPS_AGE_RECIPIENT';
 
 /** The identities of one SSH private key, and which of them to offer for a given recipient. */
 export interface SshKeyIdentities {
@@ -202,26 +200,9 @@ function keyFileSource(
 /** `SOPS_AGE_SSH_PRIVATE_KEY_CMD` for one recipient: its stdout is an unprotected SSH private key. */
 async function loadCommandKey(io: Io, recipient: string): Promise<SourceResult> {
   const name = SOPS_AGE_SSH_PRIVATE_KEY_CMD;
-  const cmd = io.env[name];
-  if (cmd === undefined) return { outcome: sourceOutcome(name, 'not-set'), identities: [] };
-  const extra = { forRecipient: recipient };
-  const fail = (why: string) => sourceFailure(name, why, extra);
-  let argv: string[];
-  try {
-    argv = splitCommand(cmd);
-  } catch (e) {
-    return fail(`failed to parse command ${cmd} from ${name}: ${messageOf(e)}`);
-  }
-  if (argv.length === 0) return fail(`failed to parse command "${cmd}" from ${name}: empty command`);
-  let result;
-  try {
-    result = await io.run(argv, { env: { ...io.env, [SOPS_AGE_RECIPIENT]: recipient } });
-  } catch (e) {
-    const code = (e as { code?: unknown }).code;
-    const why = code === 'ENOENT' ? `exec: "${argv[0]}": executable file not found in $PATH` : messageOf(e);
-    return fail(`failed to execute command ${cmd} from ${name}: ${why}`);
-  }
-  if (result.code !== 0) return fail(`failed to execute command ${cmd} from ${name}: exit status ${result.code}`);
+  const ran = await runKeyCommand(io, name, recipient);
+  if ('result' in ran) return ran.result;
+  const result = ran;
   const key = sshKeyIdentities(result.stdout, {
     location: name,
     name: `output of ${name}`,
