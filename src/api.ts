@@ -50,7 +50,12 @@ export async function decryptTree(data: Uint8Array, options: DecryptDataOptions)
   else if (options.provider) dataKey = await unwrapDataKey(doc.metadata.keyGroups, doc.metadata.shamirThreshold, options.provider);
   else if (options.identities) dataKey = await decryptDataKeyWithIdentities(doc.metadata.keyGroups, doc.metadata.shamirThreshold, options.identities);
   else throw new TsopsError('NO_IDENTITY', 'no identities, provider or data key given');
-  decryptDocument(doc, dataKey, { ignoreMac: options.ignoreMac, compileRegex: tryCompileGoRegex, rememberIvs: false });
+  try {
+    decryptDocument(doc, dataKey, { ignoreMac: options.ignoreMac, compileRegex: tryCompileGoRegex, rememberIvs: false });
+  } finally {
+    // a key unwrapped here is zeroed; one the caller passed in stays the caller's
+    if (dataKey !== options.dataKey) dataKey.fill(0);
+  }
   return doc.branches;
 }
 
@@ -93,7 +98,11 @@ export async function encryptData(data: Uint8Array, options: EncryptDataOptions)
       version: SOPS_FORMAT_VERSION,
     },
   };
-  encryptDocument(doc, new ValueCipher(dataKey), { now: options.now ?? new Date(), compileRegex: tryCompileGoRegex });
+  try {
+    encryptDocument(doc, new ValueCipher(dataKey), { now: options.now ?? new Date(), compileRegex: tryCompileGoRegex });
+  } finally {
+    dataKey.fill(0);
+  }
   const out = storeFor(options.outputFormat ?? options.format);
   return out.emitEncrypted(doc.branches, formatMetadata(doc.metadata), options.emit);
 }

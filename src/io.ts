@@ -126,6 +126,34 @@ export function writeFileAtomicSync(p: string, data: Uint8Array, mode = 0o600): 
   } catch {
     // some file systems refuse fsync on directories; the rename has happened
   }
+  removeStaleTemps(dir);
+}
+
+/**
+ * A temp file of {@link writeFileAtomicSync} older than this was left by a process that was
+ * killed before it could rename or remove it (SIGKILL, power loss): a live writer renames its
+ * file within moments, so a minute never touches one that is still being written.
+ */
+export const STALE_TEMP_AGE_MS = 60_000;
+
+const STALE_TEMP_NAME = /^\..+\.tsops-[0-9a-f]{12}\.tmp$/;
+const scannedDirs = new Set<string>();
+
+/** Remove stale temp files from `dir`, once per directory and process; never throws. */
+function removeStaleTemps(dir: string): void {
+  if (scannedDirs.has(dir)) return;
+  scannedDirs.add(dir);
+  try {
+    const now = Date.now();
+    for (const name of fs.readdirSync(dir)) {
+      if (!STALE_TEMP_NAME.test(name)) continue;
+      const file = path.join(dir, name);
+      const st = fs.lstatSync(file);
+      if (st.isFile() && now - st.mtimeMs > STALE_TEMP_AGE_MS) fs.rmSync(file, { force: true });
+    }
+  } catch {
+    // best effort: the write itself has succeeded
+  }
 }
 
 export function nodeIo(): Io {

@@ -5,7 +5,7 @@ import { decryptDocument } from '../core/document.js';
 import { isMap, type Value } from '../core/tree.js';
 import { parseTreePath, truncateTree } from '../core/tree-path.js';
 import type { CommandContext } from './context.js';
-import { openDataKey } from './data-key.js';
+import { withDataKey } from './data-key.js';
 import { checkOutputOptions, displayName, parseSopsFile, readInput, withFile, writeOutput, type InputOptions, type OutputOptions } from './files.js';
 import type { Store, EmitOptions } from '../formats/format.js';
 
@@ -55,9 +55,9 @@ export async function decryptCommand(ctx: CommandContext, options: DecryptOption
   const input = await readInput(ctx, options, false);
   const name = displayName(options);
   const doc = parseSopsFile(ctx.store(input.inputFormat), input.bytes, name);
-  const dataKey = await openDataKey(ctx, doc, name);
-  withFile(name, () => decryptDocument(doc, dataKey, { ignoreMac: options.ignoreMac, compileRegex: ctx.compileRegex, rememberIvs: false }));
-  dataKey.fill(0);
+  await withDataKey(ctx, doc, name, (dataKey) =>
+    withFile(name, () => decryptDocument(doc, dataKey, { ignoreMac: options.ignoreMac, compileRegex: ctx.compileRegex, rememberIvs: false })),
+  );
   const outStore = ctx.store(input.outputFormat);
   const emit = ctx.emitOptions(input.outputFormat);
   const out =

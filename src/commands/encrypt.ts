@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { TsopsError } from '../errors.js';
 import { ValueCipher } from '../core/cipher.js';
-import { encryptDocument } from '../core/document.js';
+import { encryptDocument, type SopsDocument } from '../core/document.js';
 import { SOPS_FORMAT_VERSION, formatMetadata, type Metadata } from '../core/metadata.js';
 import { getKey } from '../core/tree.js';
 import { wrapDataKey } from '../keys/data-key.js';
@@ -39,19 +39,23 @@ export async function encryptCommand(ctx: CommandContext, options: EncryptOption
   }
 
   const dataKey = randomBytes(32);
-  const wrapped = await wrapDataKey(rules.groups, dataKey, rules.threshold);
-  const metadata: Metadata = {
-    keyGroups: wrapped.groups,
-    shamirThreshold: wrapped.threshold,
-    lastModified: '',
-    mac: '',
-    macOnlyEncrypted: rules.macOnlyEncrypted,
-    selector: rules.selector,
-    version: SOPS_FORMAT_VERSION,
-  };
-  const doc = { branches, metadata };
-  encryptDocument(doc, new ValueCipher(dataKey), { now: ctx.io.now(), compileRegex: ctx.compileRegex });
-  dataKey.fill(0);
+  let doc: SopsDocument;
+  try {
+    const wrapped = await wrapDataKey(rules.groups, dataKey, rules.threshold);
+    const metadata: Metadata = {
+      keyGroups: wrapped.groups,
+      shamirThreshold: wrapped.threshold,
+      lastModified: '',
+      mac: '',
+      macOnlyEncrypted: rules.macOnlyEncrypted,
+      selector: rules.selector,
+      version: SOPS_FORMAT_VERSION,
+    };
+    doc = { branches, metadata };
+    encryptDocument(doc, new ValueCipher(dataKey), { now: ctx.io.now(), compileRegex: ctx.compileRegex });
+  } finally {
+    dataKey.fill(0);
+  }
   const outStore = ctx.store(input.outputFormat);
   const out = withFile(name, () =>
     outStore.emitEncrypted(doc.branches, formatMetadata(doc.metadata), ctx.emitOptions(input.outputFormat)),

@@ -7,6 +7,7 @@ import { isList, isMap, type TreeMap } from '../core/tree.js';
 import { valueToString } from '../formats/value-string.js';
 import type { CommandContext } from './context.js';
 import { passExitStatus, runShellCommand } from './child-process.js';
+import { withFile } from './files.js';
 import { openAndDecrypt } from './sops-file.js';
 
 export interface ExecEnvOptions {
@@ -43,13 +44,15 @@ export function environmentFromTree(root: TreeMap): Record<string, string> {
 }
 
 export async function execEnvCommand(ctx: CommandContext, options: ExecEnvOptions): Promise<void> {
+  // sops reads .sops.yaml (its `stores:` section) on every command, so a broken one is reported here too.
+  ctx.config();
   // Several files: decrypted in order with one identity loader; later files win on equal names.
   const values: Record<string, string> = {};
   for (const file of options.files) {
     const opened = await openAndDecrypt(ctx, { file, inputType: options.inputType });
     opened.dataKey.fill(0);
     const root = opened.doc.branches[0];
-    if (root !== undefined) Object.assign(values, environmentFromTree(root));
+    if (root !== undefined) Object.assign(values, withFile(opened.name, () => environmentFromTree(root)));
   }
   const base = options.pristine ? {} : ctx.io.env;
   const code = await runShellCommand(ctx.io, { command: options.command, env: { ...base, ...values } });

@@ -13,7 +13,7 @@ import { parseRecipientList } from '../config/match.js';
 import { parseAgeRecipient } from '../keys/age.js';
 import { wrapDataKey, type KeyEntry } from '../keys/data-key.js';
 import type { CommandContext } from './context.js';
-import { openDataKey } from './data-key.js';
+import { withDataKey } from './data-key.js';
 import {
   checkOutputOptions,
   displayName,
@@ -159,11 +159,10 @@ export async function rotateCommand(ctx: CommandContext, options: RotateOptions)
     }
   });
 
-  const dataKey = await openDataKey(ctx, doc, name);
-  const cipher = withFile(name, () =>
-    decryptDocument(doc, dataKey, { ignoreMac: options.ignoreMac, compileRegex: ctx.compileRegex }),
+  // the old key is zeroed once the values are decrypted; the cipher keeps only their IVs for re-use
+  const cipher = await withDataKey(ctx, doc, name, (dataKey) =>
+    withFile(name, () => decryptDocument(doc, dataKey, { ignoreMac: options.ignoreMac, compileRegex: ctx.compileRegex })),
   );
-  dataKey.fill(0);
   const out = await rekeyDocument(ctx, { doc, input, name }, cipher, change.groups, doc.metadata.shamirThreshold);
   writeOutput(ctx, out, options, input);
 }

@@ -52,18 +52,33 @@ export function parseSetValue(json: string): Value {
 
 /** Deep equality that also compares types: `1` (int) is not `1.0` (float), comments are ignored. */
 export function sameValue(a: Value, b: Value): boolean {
-  if (isMap(a) || isMap(b)) {
-    if (!isMap(a) || !isMap(b)) return false;
-    const ai = a.items.filter((i) => !(i.key instanceof Comment));
-    const bi = b.items.filter((i) => !(i.key instanceof Comment));
-    return ai.length === bi.length && ai.every((x, i) => x.key === bi[i]!.key && sameValue(x.value, bi[i]!.value));
+  // An explicit work list: a value given to `set` may be nested as deep as the JSON reader allows.
+  const pending: Array<[Value, Value]> = [[a, b]];
+  for (let pair = pending.pop(); pair !== undefined; pair = pending.pop()) {
+    const [x, y] = pair;
+    if (isMap(x) || isMap(y)) {
+      if (!isMap(x) || !isMap(y)) return false;
+      const xi = x.items.filter((i) => !(i.key instanceof Comment));
+      const yi = y.items.filter((i) => !(i.key instanceof Comment));
+      if (xi.length !== yi.length) return false;
+      for (const [i, item] of xi.entries()) {
+        if (item.key !== yi[i]!.key) return false;
+        pending.push([item.value, yi[i]!.value]);
+      }
+    } else if (isList(x) || isList(y)) {
+      if (!isList(x) || !isList(y)) return false;
+      const xv = x.items.filter((v): v is Value => !(v instanceof Comment));
+      const yv = y.items.filter((v): v is Value => !(v instanceof Comment));
+      if (xv.length !== yv.length) return false;
+      for (const [i, v] of xv.entries()) pending.push([v, yv[i]!]);
+    } else if (!sameScalar(x, y)) {
+      return false;
+    }
   }
-  if (isList(a) || isList(b)) {
-    if (!isList(a) || !isList(b)) return false;
-    const av = a.items.filter((x): x is Value => !(x instanceof Comment));
-    const bv = b.items.filter((x): x is Value => !(x instanceof Comment));
-    return av.length === bv.length && av.every((x, i) => sameValue(x, bv[i]!));
-  }
+  return true;
+}
+
+function sameScalar(a: Value, b: Value): boolean {
   if (a instanceof Timestamp || b instanceof Timestamp) {
     return a instanceof Timestamp && b instanceof Timestamp && a.text === b.text;
   }

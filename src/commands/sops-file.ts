@@ -28,9 +28,14 @@ export async function openAndDecrypt(
   const name = displayName(options);
   const doc = parseSopsFile(ctx.store(input.inputFormat), input.bytes, name);
   const dataKey = await openDataKey(ctx, doc, name);
-  const cipher = withFile(name, () =>
-    decryptDocument(doc, dataKey, { ignoreMac: options.ignoreMac, compileRegex: ctx.compileRegex }),
-  );
+  let cipher: ValueCipher;
+  try {
+    cipher = withFile(name, () => decryptDocument(doc, dataKey, { ignoreMac: options.ignoreMac, compileRegex: ctx.compileRegex }));
+  } catch (e) {
+    // on success the caller owns the key (and zeroes it); on failure nobody else ever sees it
+    dataKey.fill(0);
+    throw e;
+  }
   return { input, name, doc, dataKey, cipher };
 }
 

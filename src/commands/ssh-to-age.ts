@@ -100,7 +100,8 @@ function writeResult(ctx: CommandContext, text: string, output: string | undefin
   const file = ctx.absolute(output);
   const before = ctx.io.fileMode(file);
   try {
-    ctx.io.writeFileAtomic(file, Buffer.from(text, 'utf8'), secret ? 0o600 : 0o644);
+    // 0600 for public keys too, like every file tsops creates; an existing file keeps its mode
+    ctx.io.writeFileAtomic(file, Buffer.from(text, 'utf8'), 0o600);
   } catch (e) {
     throw new TsopsError('WRITE_OUTPUT', `could not write ${output}: ${messageOf(e)}`, { cause: e });
   }

@@ -26,6 +26,8 @@ import {
   type YNode,
 } from './yaml-value.js';
 
+const TOO_DEEP = 'nested too deeply to read';
+
 function configError(file: string, problem: string, cause?: unknown): TsopsError {
   return new TsopsError('CONFIG', `${file}: invalid .sops.yaml: ${problem}`, {
     hint: 'fix the config file (see the creation_rules format in the sops documentation)',
@@ -58,13 +60,20 @@ export function loadConfig(io: Io, configPath: string): SopsConfig {
  */
 export function parseConfig(text: string, configPath: string): SopsConfig {
   const file = path.resolve(configPath);
-  const docs = parseAllDocuments(text, { uniqueKeys: true });
-  // go-yaml reads only the first document of a stream.
-  const doc = Array.isArray(docs) ? docs[0] : undefined;
+  let doc;
+  try {
+    const docs = parseAllDocuments(text, { uniqueKeys: true });
+    // go-yaml reads only the first document of a stream.
+    doc = Array.isArray(docs) ? docs[0] : undefined;
+  } catch (e) {
+    throw configError(file, e instanceof RangeError ? TOO_DEEP : `not valid YAML: ${messageOf(e)}`, e);
+  }
   const config: SopsConfig = { path: file, dir: path.dirname(file), creationRules: undefined, stores: {} };
   if (doc === undefined) return config;
   const yamlError = doc.errors[0];
   if (yamlError !== undefined) {
+    // the library reports exhausting its recursion (deep flow collections) as a YAML error
+    if (/call stack/i.test(yamlError.message)) throw configError(file, TOO_DEEP, yamlError);
     const firstLine = yamlError.message.split('\n')[0]?.replace(/:\s*$/, '') ?? yamlError.message;
     throw configError(file, `not valid YAML: ${firstLine}`, yamlError);
   }

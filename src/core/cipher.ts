@@ -29,6 +29,26 @@ export interface EncryptedParts {
   type: string;
 }
 
+/**
+ * Standard padded base64 as Go's `base64.StdEncoding` reads it, or undefined: Node's decoder
+ * skips characters outside the alphabet (and takes the URL-safe one too), so a damaged value
+ * could otherwise still decrypt. Every skipped character shortens the result, which is cheaper
+ * to check than the text itself.
+ */
+function decodeBase64(text: string): Buffer | undefined {
+  if ((text.length & 3) !== 0 || text.includes('-') || text.includes('_')) return undefined;
+  const bytes = Buffer.from(text, 'base64');
+  const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  return bytes.length === (text.length >> 2) * 3 - pad ? bytes : undefined;
+}
+
+function encryptedParts(data: string, iv: string, tag: string, type: string): EncryptedParts | undefined {
+  const d = decodeBase64(data);
+  const i = decodeBase64(iv);
+  const t = decodeBase64(tag);
+  return d === undefined || i === undefined || t === undefined ? undefined : { data: d, iv: i, tag: t, type };
+}
+
 /** Whether a string has the shape of a sops encrypted value (cheap prefix test). */
 export function looksLikeEncryptedValue(s: string): boolean {
   return s.startsWith(ENC_PREFIX);
@@ -36,7 +56,8 @@ export function looksLikeEncryptedValue(s: string): boolean {
 
 /**
  * Parse `ENC[AES256_GCM,data:…,iv:…,tag:…,type:…]` as sops' RE2 pattern does (greedy groups,
- * anchored at the start only). Returns undefined when the string does not match.
+ * anchored at the start only). Returns undefined when the string does not match, or when `data`,
+ * `iv` or `tag` is not valid base64 (sops fails to decode those too).
  */
 export function parseEncryptedValue(s: string): EncryptedParts | undefined {
   // Fast path for the shape every writer produces: each separator once, `]` last.
@@ -49,22 +70,12 @@ export function parseEncryptedValue(s: string): EncryptedParts | undefined {
       s.indexOf(',iv:', iv + 1) < 0 && s.indexOf(',tag:', tag + 1) < 0 && s.indexOf(',type:', type + 1) < 0 &&
       s.indexOf(']', type) === s.length - 1
     ) {
-      return {
-        data: Buffer.from(s.slice(ENC_PREFIX.length, iv), 'base64'),
-        iv: Buffer.from(s.slice(iv + 4, tag), 'base64'),
-        tag: Buffer.from(s.slice(tag + 5, type), 'base64'),
-        type: s.slice(type + 6, s.length - 1),
-      };
+      return encryptedParts(s.slice(ENC_PREFIX.length, iv), s.slice(iv + 4, tag), s.slice(tag + 5, type), s.slice(type + 6, s.length - 1));
     }
   }
   const m = /^ENC\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\]/s.exec(s);
   if (!m) return undefined;
-  return {
-    data: Buffer.from(m[1]!, 'base64'),
-    iv: Buffer.from(m[2]!, 'base64'),
-    tag: Buffer.from(m[3]!, 'base64'),
-    type: m[4]!,
-  };
+  return encryptedParts(m[1]!, m[2]!, m[3]!, m[4]!);
 }
 
 function stashKey(aad: string, type: string, plain: Uint8Array): string {

@@ -3,6 +3,7 @@
  * "Flattening"): nested keys are joined with `__map_<key>`, list positions with `__list_<n>`.
  */
 import { TsopsError } from '../errors.js';
+import { MAX_METADATA_DEPTH } from './metadata.js';
 import { Comment, newList, newMap, type Scalar, type TreeList, type TreeMap, type Value } from './tree.js';
 
 export const MAP_SEPARATOR = '__map_';
@@ -139,6 +140,11 @@ export function unflatten(entries: Iterable<FlatEntry>): TreeMap {
   const root: MapNode = { kind: 'map', path: '', children: new Map() };
   for (const entry of entries) {
     const tokens = tokenize(entry.key);
+    if (tokens.length > MAX_METADATA_DEPTH) {
+      throw new TsopsError('INVALID_METADATA', `flattened sops metadata key nested deeper than ${MAX_METADATA_DEPTH} levels`, {
+        hint: 'the sops_ lines (dotenv) or [sops] section (ini) of this file are damaged',
+      });
+    }
     let node: MapNode | ListNode = root;
     let path = '';
     for (let t = 0; t < tokens.length; t++) {

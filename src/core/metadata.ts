@@ -33,6 +33,30 @@ export interface Metadata {
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
+/**
+ * The deepest nesting accepted inside the `sops` block (the block itself is level 1). sops' own
+ * layout needs 5 (`key_groups` → group → key type → key → field); the bound keeps the recursive
+ * code that sorts and flattens metadata far from the call stack's limit.
+ */
+export const MAX_METADATA_DEPTH = 64;
+
+/** How many maps and lists nest in `v` (a scalar is 0); iterative, so any input is safe. */
+function nestingDepth(v: Value): number {
+  let deepest = 0;
+  const pending: Array<[Value, number]> = [[v, 0]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [value, depth] = next;
+    if (isMap(value)) {
+      deepest = Math.max(deepest, depth + 1);
+      for (const item of value.items) pending.push([item.value, depth + 1]);
+    } else if (isList(value)) {
+      deepest = Math.max(deepest, depth + 1);
+      for (const item of value.items) if (!(item instanceof Comment)) pending.push([item, depth + 1]);
+    }
+  }
+  return deepest;
+}
+
 function invalid(message: string): TsopsError {
   return new TsopsError('INVALID_METADATA', `invalid sops metadata: ${message}`);
 }
@@ -105,6 +129,7 @@ function readGroup(fields: Map<string, Value>, where: string): KeyGroup {
 
 /** Interpret a raw `sops` map. Throws INVALID_METADATA with a one-line reason. */
 export function parseMetadata(raw: TreeMap): Metadata {
+  if (nestingDepth(raw) > MAX_METADATA_DEPTH) throw invalid(`nested deeper than ${MAX_METADATA_DEPTH} levels`);
   const f = fieldsOf(raw);
   let keyGroups: KeyGroup[];
   const rawGroups = listItems(f.get('key_groups'), 'key_groups');

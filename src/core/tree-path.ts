@@ -2,7 +2,7 @@
  * sops' index syntax for `--extract`, `set` and `unset`: `["key"][0]["other"]` (spec §8.2).
  */
 import { TsopsError } from '../errors.js';
-import { Comment, isList, isMap, newList, newMap, type TreeMap, type Value } from './tree.js';
+import { Comment, isList, isMap, newList, newMap, type TreeList, type TreeMap, type Value } from './tree.js';
 
 export type PathComponent = string | number;
 
@@ -62,11 +62,14 @@ export function truncateTree(root: TreeMap, path: readonly PathComponent[]): Val
   return current;
 }
 
-function build(path: readonly PathComponent[], leaf: Value): Value {
-  if (path.length === 0) return leaf;
-  const [head, ...rest] = path;
-  if (typeof head === 'number') return newList([build(rest, leaf)]);
-  return newMap([{ key: head!, value: build(rest, leaf) }]);
+/** The containers `path` names from index `from` on, holding `leaf` (built bottom-up: paths may be long). */
+function build(path: readonly PathComponent[], from: number, leaf: Value): Value {
+  let v = leaf;
+  for (let i = path.length - 1; i >= from; i--) {
+    const c = path[i]!;
+    v = typeof c === 'number' ? newList([v]) : newMap([{ key: c, value: v }]);
+  }
+  return v;
 }
 
 /** Set `value` at `path`, creating missing containers; a scalar in the way is replaced (sops' Set). */
@@ -74,27 +77,45 @@ export function setInTree(root: TreeMap, path: readonly PathComponent[], value: 
   if (path.length === 0 || typeof path[0] !== 'string') {
     throw new TsopsError('INVALID_SET', 'the first component of a set path must be a key');
   }
-  setIn(root, path, value);
-}
-
-function setIn(container: Value, path: readonly PathComponent[], value: Value): Value {
-  const [head, ...rest] = path;
-  if (head === undefined) return value;
-  if (typeof head === 'string' && isMap(container)) {
-    const item = container.items.find((it) => it.key === head);
-    if (item) item.value = rest.length === 0 ? value : setIn(item.value, rest, value);
-    else container.items.push({ key: head, value: build(rest, value) });
-    return container;
+  // Descend while the path exists; where it stops, the rest is built (or replaces what is in the way).
+  let container: TreeMap | TreeList = root;
+  for (let i = 0; i < path.length; i++) {
+    const head = path[i]!;
+    const last = i === path.length - 1;
+    let slot: { get(): Value; set(v: Value): void } | undefined;
+    if (typeof head === 'string' && isMap(container)) {
+      const map: TreeMap = container;
+      const item = map.items.find((it) => it.key === head);
+      if (!item) {
+        map.items.push({ key: head, value: build(path, i + 1, value) });
+        return;
+      }
+      slot = { get: () => item.value, set: (v) => (item.value = v) };
+    } else if (typeof head === 'number' && isList(container)) {
+      const list: TreeList = container;
+      // Indices count values only; comments inside the list keep their places.
+      const positions = list.items.flatMap((x, j) => (x instanceof Comment ? [] : [j]));
+      const at = positions[head];
+      if (at === undefined) {
+        list.items.push(build(path, i + 1, value));
+        return;
+      }
+      slot = { get: () => list.items[at] as Value, set: (v) => (list.items[at] = v) };
+    } else {
+      throw new TsopsError('INVALID_SET', 'cannot set a value here');
+    }
+    if (last) {
+      slot.set(value);
+      return;
+    }
+    const next = slot.get();
+    const fits = typeof path[i + 1] === 'string' ? isMap(next) : isList(next);
+    if (!fits) {
+      slot.set(build(path, i + 1, value));
+      return;
+    }
+    container = next as TreeMap | TreeList;
   }
-  if (typeof head === 'number' && isList(container)) {
-    // Indices count values only; comments inside the list keep their places.
-    const positions = container.items.flatMap((x, i) => (x instanceof Comment ? [] : [i]));
-    const at = positions[head];
-    if (at === undefined) container.items.push(build(rest, value));
-    else container.items[at] = rest.length === 0 ? value : setIn(container.items[at] as Value, rest, value);
-    return container;
-  }
-  return build(path, value);
 }
 
 /** Remove the key or list element at `path` (sops' Unset). */

@@ -370,14 +370,39 @@ function emitIni(branches: Branches): Uint8Array {
   return writeSections(sections, flatWriter(bytes));
 }
 
-/** Compact JSON, as Go's `json.Marshal` writes an extracted non-string value. */
+/**
+ * Compact JSON, as Go's `json.Marshal` writes an extracted non-string value. Written with an
+ * explicit stack: the value may be nested as deep as the JSON reader allows.
+ */
 function compactJson(value: Value): string {
-  if (value === null || typeof value !== 'object' || !('kind' in value)) return formatJsonValue(value, '');
-  if (value.kind === 'list') {
-    return '[' + value.items.filter((v): v is Value => !(v instanceof Comment)).map(compactJson).join(',') + ']';
+  let out = '';
+  const open: Array<{ entries: Array<[string | undefined, Value]>; next: number; close: string }> = [];
+  const start = (v: Value): void => {
+    if (v === null || typeof v !== 'object' || !('kind' in v)) {
+      out += formatJsonValue(v, '');
+    } else if (v.kind === 'list') {
+      out += '[';
+      open.push({ entries: v.items.filter((x): x is Value => !(x instanceof Comment)).map((x) => [undefined, x]), next: 0, close: ']' });
+    } else {
+      out += '{';
+      const entries = v.items.flatMap((i): Array<[string, Value]> => (typeof i.key === 'string' ? [[i.key, i.value]] : []));
+      open.push({ entries, next: 0, close: '}' });
+    }
+  };
+  start(value);
+  while (open.length > 0) {
+    const top = open[open.length - 1]!;
+    const entry = top.entries[top.next++];
+    if (entry === undefined) {
+      out += top.close;
+      open.pop();
+      continue;
+    }
+    if (top.next > 1) out += ',';
+    if (entry[0] !== undefined) out += formatJsonValue(entry[0], '') + ':';
+    start(entry[1]);
   }
-  const entries = value.items.filter((i) => typeof i.key === 'string');
-  return '{' + entries.map((i) => formatJsonValue(i.key as string, '') + ':' + compactJson(i.value)).join(',') + '}';
+  return out;
 }
 
 export const iniStore: Store = {

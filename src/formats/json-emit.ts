@@ -5,6 +5,7 @@
  */
 import { TsopsError } from '../errors.js';
 import { Comment, Timestamp, type TreeList, type TreeMap, type Value } from '../core/tree.js';
+import { MAX_JSON_DEPTH } from './json-parse.js';
 import { forEachUtf8Run } from './json-utf8.js';
 
 /**
@@ -168,8 +169,15 @@ class JsonWriter {
       out += (frame.written === 0 ? (isMap ? '{' : '[') : ',') + this.newline(frame.depth + 1);
       if (isMap) out += quoteJsonString(frame.key) + ': ';
       frame.written++;
-      if (isContainer(value)) stack.push({ node: value, next: 0, depth: frame.depth + 1, written: 0, key: '' });
-      else out += this.scalar(value);
+      if (isContainer(value)) {
+        // deeper than the parser reads back (a `set` of a deep value): refuse rather than write an unreadable file
+        if (frame.depth + 1 >= MAX_JSON_DEPTH) {
+          throw new TsopsError('DUMP_TREE', `error marshaling to json: objects and arrays nested deeper than ${MAX_JSON_DEPTH} levels`, {
+            hint: 'flatten the document',
+          });
+        }
+        stack.push({ node: value, next: 0, depth: frame.depth + 1, written: 0, key: '' });
+      } else out += this.scalar(value);
     }
     this.out = out;
   }

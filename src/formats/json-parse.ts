@@ -8,8 +8,8 @@ import { TsopsError } from '../errors.js';
 import { newList, newMap, type TreeList, type TreeMap, type Value } from '../core/tree.js';
 import { decodeUtf8Lenient } from './json-utf8.js';
 
-/** Nesting limit, the one Go's encoding/json enforces. */
-const MAX_DEPTH = 10000;
+/** Nesting limit (objects and arrays, the top-level object included), the one Go's encoding/json enforces. */
+export const MAX_JSON_DEPTH = 10000;
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -93,7 +93,7 @@ class JsonScanner {
       frame.count++;
       let value: Value;
       if (c === 0x7b || c === 0x5b) {
-        if (stack.length >= MAX_DEPTH) this.fail('exceeded max depth');
+        if (stack.length >= MAX_JSON_DEPTH) this.fail('exceeded max depth');
         this.pos++;
         const child = c === 0x7b ? newMap() : newList();
         stack.push({ node: child, count: 0 });

@@ -10,6 +10,8 @@ import type { YEvent } from './yaml-emit-core.js';
 import { analyzeScalar, selectScalarStyle } from './yaml-emit-scalar.js';
 import type { ScalarStyle } from './yaml-emit-scalar.js';
 import { formatFloatYaml, needsQuotesToStayString } from './yaml-scalars.js';
+import { MAX_YAML_DEPTH } from './yaml-parse-types.js';
+import { TsopsError } from '../errors.js';
 
 function scalar(value: string, style: ScalarStyle, tag = ''): YEvent {
   const e = event('scalar');
@@ -65,9 +67,9 @@ const joinLines = (a: string, b: string): string => (a === '' ? b : b === '' ? a
  * and `foot` are its line and foot comments; the returned event is the one that carries the
  * node's foot (the scalar itself, or the collection's end), so a parent can add to it.
  */
-function pushValue(v: Value, head: string, line: string, out: YEvent[]): YEvent {
-  if (isMap(v)) return pushMap(v, head, line, out);
-  if (isList(v)) return pushList(v, head, line, out);
+function pushValue(v: Value, head: string, line: string, out: YEvent[], depth: number): YEvent {
+  if (isMap(v)) return pushMap(v, head, line, out, depth + 1);
+  if (isList(v)) return pushList(v, head, line, out, depth + 1);
   const e = scalarEvent(v);
   e.head = head;
   e.line = line;
@@ -80,7 +82,8 @@ function pushValue(v: Value, head: string, line: string, out: YEvent[]): YEvent 
  * the next key, inline ones become the next value's line comment, trailing ones the last key's
  * foot, which go-yaml carries as the mapping end's tail.
  */
-function pushMap(branch: TreeMap, head: string, line: string, out: YEvent[]): YEvent {
+function pushMap(branch: TreeMap, head: string, line: string, out: YEvent[], depth: number): YEvent {
+  checkDepth(depth);
   const start = event('map-start');
   out.push(start);
   let heads: string[] = [];
@@ -100,7 +103,7 @@ function pushMap(branch: TreeMap, head: string, line: string, out: YEvent[]): YE
     key.head = joinComments(heads);
     heads = [];
     out.push(key);
-    pushValue(item.value, '', joinComments(inlines), out);
+    pushValue(item.value, '', joinComments(inlines), out, depth);
     inlines = [];
   }
   const rest = joinComments(heads.concat(inlines));
@@ -111,8 +114,18 @@ function pushMap(branch: TreeMap, head: string, line: string, out: YEvent[]): YE
   return end;
 }
 
+/** A tree deeper than the YAML parsers accept (say, from a JSON file) is refused, not written unreadable. */
+function checkDepth(depth: number): void {
+  if (depth > MAX_YAML_DEPTH) {
+    throw new TsopsError('DUMP_TREE', `yaml: cannot write mappings and sequences nested deeper than ${MAX_YAML_DEPTH} levels`, {
+      hint: 'choose json as the output type, or flatten the document',
+    });
+  }
+}
+
 /** sops `appendSequence` + go-yaml `encode`. */
-function pushList(list: TreeList, head: string, line: string, out: YEvent[]): YEvent {
+function pushList(list: TreeList, head: string, line: string, out: YEvent[], depth: number): YEvent {
+  checkDepth(depth);
   const start = event('seq-start');
   out.push(start);
   let heads: string[] = [];
@@ -129,7 +142,7 @@ function pushList(list: TreeList, head: string, line: string, out: YEvent[]): YE
       heads = [];
       beginning = false;
     }
-    last = pushValue(item, joinComments(heads), joinComments(inlines), out);
+    last = pushValue(item, joinComments(heads), joinComments(inlines), out, depth);
     heads = [];
     inlines = [];
   }
@@ -146,7 +159,7 @@ export function emitYamlDocuments(branches: Branches, indent: number): string {
   const emitter = new Emitter(indent);
   for (const branch of branches) {
     const events: YEvent[] = [];
-    pushMap(branch, '', '', events);
+    pushMap(branch, '', '', events, 1);
     emitter.document(events);
   }
   return emitter.text();
@@ -156,7 +169,7 @@ export function emitYamlDocuments(branches: Branches, indent: number): string {
 export function emitYamlValue(v: Value): string {
   const emitter = new Emitter(4);
   const events: YEvent[] = [];
-  pushValue(v, '', '', events);
+  pushValue(v, '', '', events, 0);
   emitter.document(events);
   return emitter.text();
 }

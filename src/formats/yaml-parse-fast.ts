@@ -9,7 +9,17 @@
 import { Comment, Timestamp, isMap, newList, newMap } from '../core/tree.js';
 import type { MapItem, TreeList, TreeMap, Value } from '../core/tree.js';
 import { resolvePlain } from './yaml-scalars.js';
-import { Unsupported, checkMergeValue, decodeBinary, duplicateKeyError, rootTypeError, parseError, unescapeDouble } from './yaml-parse-types.js';
+import {
+  MAX_YAML_DEPTH,
+  Unsupported,
+  checkMergeValue,
+  decodeBinary,
+  depthError,
+  duplicateKeyError,
+  rootTypeError,
+  parseError,
+  unescapeDouble,
+} from './yaml-parse-types.js';
 import type { NonStringKey, ParsedYaml } from './yaml-parse-types.js';
 
 const BLANK = 0;
@@ -42,6 +52,8 @@ class FastParser {
   private group = 0;
   private blankSincePending = false;
   private checkDuplicates = true;
+  /** Block collections open around the current line (the recursion depth of parseMap/parseSeq). */
+  private depth = 0;
   nonStringKey: NonStringKey | undefined;
 
   constructor(text: string) {
@@ -251,6 +263,7 @@ class FastParser {
 
   /** A block mapping whose entries start at column `col`; the first one at `first` on this line. */
   private parseMap(col: number, ownerCol: number, first: number, leading: PendingComment[] = []): TreeMap {
+    this.enter();
     const items: MapItem[] = this.commentItems(leading);
     const seen = this.checkDuplicates ? new Map<string, number>() : undefined;
     let p = first;
@@ -293,7 +306,13 @@ class FastParser {
       p = col;
     }
     for (const c of this.takeFoot(ownerCol, col, false)) items.push({ key: new Comment(c.text), value: null });
+    this.depth--;
     return newMap(items);
+  }
+
+  /** Count one more open collection; refuse nesting the library parser could not handle either. */
+  private enter(): void {
+    if (++this.depth > MAX_YAML_DEPTH) throw depthError(this.li + 1);
   }
 
   /**
@@ -323,6 +342,7 @@ class FastParser {
 
   /** A block sequence with dashes at column `col`; the first dash at `first` on this line. */
   private parseSeq(col: number, ownerCol: number, first: number, indentless: boolean, leading: PendingComment[] = []): TreeList {
+    this.enter();
     const items: Array<Value | Comment> = leading.map((c) => new Comment(c.text));
     let p = first;
     for (;;) {
@@ -360,6 +380,7 @@ class FastParser {
       p = col;
     }
     for (const c of this.takeFoot(ownerCol, col, indentless)) items.push(new Comment(c.text));
+    this.depth--;
     return newList(items);
   }
 
@@ -441,6 +462,7 @@ class FastParser {
     const line = this.lines[this.li]!;
     const closeCh = isList ? ']' : '}';
     if (tag !== undefined) throw new Unsupported('tagged flow collection');
+    if (this.depth + 1 > MAX_YAML_DEPTH) throw depthError(this.li + 1);
     let q = p + 1;
     while (q < line.length && isSpace(line.charCodeAt(q))) q++;
     let closeLine = line;
@@ -490,7 +512,8 @@ class FastParser {
         if (tag === '!!bool' && typeof v === 'boolean') return v;
         if (tag === '!!null' && v === null) return null;
         if (tag === '!!timestamp' && v instanceof Timestamp) return v;
-        throw parseError(`line ${lineNo}: cannot decode ${JSON.stringify(text)} as a ${tag}`);
+        // the value is not quoted: it may be a secret being edited
+        throw parseError(`line ${lineNo}: cannot decode the value as a ${tag}`);
       }
       default:
         if (tag.startsWith('!!') || tag.startsWith('!')) return text;

@@ -9,11 +9,10 @@ import type { Document, Node as YamlNode, Scalar } from 'yaml';
 import { Comment, Timestamp, newList, newMap } from '../core/tree.js';
 import type { MapItem, TreeList, TreeMap, Value } from '../core/tree.js';
 import { resolvePlain } from './yaml-scalars.js';
-import { checkMergeValue, decodeBinary, duplicateKeyError, parseError, rootTypeError } from './yaml-parse-types.js';
+import { MAX_YAML_DEPTH, checkMergeValue, decodeBinary, depthError, duplicateKeyError, parseError, rootTypeError } from './yaml-parse-types.js';
 import type { NonStringKey, ParsedYaml } from './yaml-parse-types.js';
 
 const TAG_PREFIX = 'tag:yaml.org,2002:';
-const MAX_DEPTH = 1000;
 
 /** Comment text (as the library keeps it, without `#`) split into lines, empty lines dropped. */
 function commentLines(c: string | null | undefined): string[] {
@@ -67,7 +66,8 @@ class Converter {
         if (short === '!!bool' && typeof v === 'boolean') return v;
         if (short === '!!null' && v === null) return null;
         if (short === '!!timestamp' && v instanceof Timestamp) return v;
-        throw parseError(`line ${this.line(node)}: cannot decode ${JSON.stringify(text)} as a ${short}`);
+        // the value is not quoted: it may be a secret being edited
+        throw parseError(`line ${this.line(node)}: cannot decode the value as a ${short}`);
       }
       default:
         return text;
@@ -75,7 +75,8 @@ class Converter {
   }
 
   value(node: YamlNode | null | undefined, depth: number): Value {
-    if (depth > MAX_DEPTH) throw parseError('document nested too deeply (alias loop?)');
+    // Alias hops count as levels too, so a chain of aliases cannot recurse without bound either.
+    if (depth > MAX_YAML_DEPTH) throw depthError(this.line(node));
     if (node === null || node === undefined) return null;
     if (isAlias(node)) return this.value(node.resolve(this.doc) as YamlNode | undefined, depth + 1);
     if (isScalar(node)) return this.scalar(node);
@@ -99,6 +100,7 @@ class Converter {
   }
 
   map(node: { items: unknown[]; comment?: string | null }, depth: number, leading: string[] = []): TreeMap {
+    if (depth >= MAX_YAML_DEPTH) throw depthError(this.line(node as YamlNode));
     const items: MapItem[] = leading.map((t) => ({ key: new Comment(t), value: null }));
     const seen = this.checkDuplicates ? new Map<string, number>() : undefined;
     for (const pair of node.items) {
@@ -138,6 +140,7 @@ class Converter {
   }
 
   list(node: { items: unknown[]; comment?: string | null }, depth: number, leading: string[] = []): TreeList {
+    if (depth >= MAX_YAML_DEPTH) throw depthError(this.line(node as YamlNode));
     const items: Array<Value | Comment> = leading.map((t) => new Comment(t));
     for (const raw of node.items) {
       const item = raw as YamlNode | null;
@@ -172,10 +175,20 @@ function lineIndex(text: string): (offset: number) => number {
   };
 }
 
+/** The library's documents; a stack overflow inside it is reported as too deep a document. */
+function parseDocuments(text: string): Document.Parsed[] {
+  try {
+    const docs = parseAllDocuments(text, { schema: 'failsafe', resolveKnownTags: false, uniqueKeys: false, merge: false, strict: false });
+    return Array.isArray(docs) ? docs : [];
+  } catch (e) {
+    if (e instanceof RangeError) throw depthError(undefined);
+    throw parseError(e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e));
+  }
+}
+
 /** Parse any YAML stream with the `yaml` library and convert it like the fast parser does. */
 export function parseWithLibrary(text: string): ParsedYaml {
-  const docs = parseAllDocuments(text, { schema: 'failsafe', resolveKnownTags: false, uniqueKeys: false, merge: false, strict: false });
-  const list = Array.isArray(docs) ? docs : [];
+  const list = parseDocuments(text);
   const lineOf = lineIndex(text);
   const branches: TreeMap[] = [];
   let nonStringKey: NonStringKey | undefined;
@@ -183,6 +196,8 @@ export function parseWithLibrary(text: string): ParsedYaml {
     const err = doc.errors[0];
     if (err !== undefined) {
       const where = err.linePos?.[0];
+      // the library's recursive composer reports a call stack overflow as a document error
+      if (/call stack/i.test(err.message)) throw depthError(where?.line);
       const msg = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
       throw parseError(where ? `line ${where.line}: ${msg.charAt(0).toLowerCase()}${msg.slice(1)}` : msg);
     }

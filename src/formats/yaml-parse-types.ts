@@ -22,6 +22,22 @@ export function parseError(message: string): TsopsError {
   return new TsopsError('PARSE_INPUT', `yaml: ${message}`, { hint: 'fix the YAML syntax of the input file' });
 }
 
+/**
+ * The deepest nesting of mappings and sequences tsops reads or writes as YAML (the root mapping
+ * is level 1). go-yaml allows more, but the `yaml` library's recursive composer exhausts the
+ * call stack at about 900 levels; one limit for both parsers and the emitter refuses such
+ * documents with a clear message and keeps every YAML file tsops writes readable again.
+ */
+export const MAX_YAML_DEPTH = 500;
+
+/** The error for a document nested deeper than {@link MAX_YAML_DEPTH}. */
+export function depthError(line: number | undefined): TsopsError {
+  const where = line === undefined || line <= 0 ? '' : `line ${line}: `;
+  return new TsopsError('PARSE_INPUT', `yaml: ${where}mappings and sequences nested deeper than ${MAX_YAML_DEPTH} levels are not supported`, {
+    hint: 'flatten the document',
+  });
+}
+
 export function duplicateKeyError(key: string, line: number, first: number): TsopsError {
   return parseError(`line ${line}: mapping key ${JSON.stringify(key)} already defined at line ${first}`);
 }
