@@ -78,8 +78,14 @@ export function parseEncryptedValue(s: string): EncryptedParts | undefined {
   return encryptedParts(m[1]!, m[2]!, m[3]!, m[4]!);
 }
 
-function stashKey(aad: string, type: string, plain: Uint8Array): string {
-  return `${aad}\u0000${type}\u0000${Buffer.from(plain.buffer, plain.byteOffset, plain.byteLength).toString('latin1')}`;
+/**
+ * The IV stash key: AAD, type and value. Text values are used as they are (no byte copy); only
+ * non-UTF-8 byte strings go through latin1, which cannot collide with them: the `b` marks it.
+ */
+function stashKey(aad: string, type: string, value: Exclude<Scalar, null> | Comment, plain: Uint8Array): string {
+  if (typeof value === 'string') return `${aad}\u0000${type}\u0000s${value}`;
+  if (value instanceof Comment) return `${aad}\u0000${type}\u0000s${value.text}`;
+  return `${aad}\u0000${type}\u0000b${Buffer.from(plain.buffer, plain.byteOffset, plain.byteLength).toString('latin1')}`;
 }
 
 /** Encrypts and decrypts values under one data key; remembers IVs of decrypted values. */
@@ -119,21 +125,24 @@ export class ValueCipher {
    * Reuses the IV remembered for the same (aad, type, plaintext), so unchanged values keep
    * their ciphertext under the same key.
    */
-  encrypt(value: Exclude<Scalar, null> | Comment, aad: string): string {
+  encrypt(value: Exclude<Scalar, null> | Comment, aad: string, bytes?: Uint8Array): string {
     const type = typeOf(value);
-    const plain = scalarBytes(value);
+    const plain = bytes ?? scalarBytes(value);
     if (plain.length === 0 && (type === 'str' || type === 'comment')) return '';
-    const iv = this.stash.get(stashKey(aad, type, plain)) ?? this.freshIv();
-    return this.encryptRaw(plain, iv, aad, type);
+    const remembered = this.stash.size === 0 ? undefined : this.stash.get(stashKey(aad, type, value, plain));
+    return this.encryptRaw(plain, remembered ?? this.freshIv(), aad, type);
   }
 
   /** Encrypt bytes with an explicit IV (used for the MAC, and by tests). */
   encryptRaw(plain: Uint8Array, iv: Uint8Array, aad: string, type: ScalarType): string {
     const c = createCipheriv('aes-256-gcm', this.key, iv);
     c.setAAD(Buffer.from(aad, 'utf8'));
-    const data = Buffer.concat([c.update(plain), c.final()]);
+    // GCM is a stream mode: final() adds no bytes, so update()'s output is the whole ciphertext.
+    const data = c.update(plain);
+    c.final();
     const tag = c.getAuthTag();
-    return `${ENC_PREFIX}${data.toString('base64')},iv:${Buffer.from(iv).toString('base64')},tag:${tag.toString('base64')},type:${type}]`;
+    const ivText = (Buffer.isBuffer(iv) ? iv : Buffer.from(iv.buffer, iv.byteOffset, iv.byteLength)).toString('base64');
+    return `${ENC_PREFIX}${data.toString('base64')},iv:${ivText},tag:${tag.toString('base64')},type:${type}]`;
   }
 
   /** Decrypt to plaintext bytes plus the type tag; throws DECRYPT_TREE on any failure. */
@@ -170,7 +179,7 @@ export class ValueCipher {
     const value = typedValue(plain, type);
     // A string's bytes are its plaintext; other types hash their canonical form.
     const bytes = type === 'str' || type === 'bytes' ? plain : scalarBytes(value);
-    if (this.rememberIvs) this.stash.set(stashKey(aad, typeOf(value), bytes), iv);
+    if (this.rememberIvs) this.stash.set(stashKey(aad, typeOf(value), value, bytes), iv);
     return { value, bytes };
   }
 }

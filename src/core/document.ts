@@ -24,9 +24,10 @@ export function encryptValues(branches: Branches, cipher: ValueCipher, rules: Va
   walkBranches(branches, (value, path, aad, stack) => {
     const isComment = value instanceof Comment;
     const encrypted = shouldBeEncrypted(rules.selector, path, stack, isComment);
-    if (!isComment) mac.add(scalarBytes(value), encrypted);
+    const bytes = isComment ? undefined : scalarBytes(value);
+    if (bytes !== undefined) mac.add(bytes, encrypted);
     if (!encrypted) return value;
-    const out = cipher.encrypt(value, aad);
+    const out = cipher.encrypt(value, aad, bytes);
     // Such a comment would be left encrypted-but-unread on decrypt (§1.6).
     if (isComment && rules.selector.selector?.kind === 'unencrypted_comment_regex' && rules.selector.regex?.test(out)) {
       throw new TsopsError('ENCRYPT_TREE', `an encrypted comment at ${aad} matches unencrypted_comment_regex`, {
