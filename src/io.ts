@@ -115,18 +115,36 @@ export function writeFileAtomicSync(p: string, data: Uint8Array, mode = 0o600): 
     fs.rmSync(tmp, { force: true });
     throw e;
   }
-  try {
-    // make the rename itself durable
-    const dfd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(dfd);
-    } finally {
-      fs.closeSync(dfd);
-    }
-  } catch {
-    // some file systems refuse fsync on directories; the rename has happened
-  }
+  deferDirectorySync(dir);
   removeStaleTemps(dir);
+}
+
+const dirsToSync = new Set<string>();
+
+/**
+ * The rename is atomic as it is (a reader sees the old file or the new one); syncing the
+ * directory only makes it survive a power cut. That is done once per directory when the process
+ * exits, not once per file, so a run that rewrites hundreds of files pays for it once.
+ */
+function deferDirectorySync(dir: string): void {
+  if (dirsToSync.size === 0) process.once('exit', syncDirectories);
+  dirsToSync.add(dir);
+}
+
+function syncDirectories(): void {
+  for (const dir of dirsToSync) {
+    try {
+      const dfd = fs.openSync(dir, 'r');
+      try {
+        fs.fsyncSync(dfd);
+      } finally {
+        fs.closeSync(dfd);
+      }
+    } catch {
+      // some file systems refuse fsync on directories; the renames have happened
+    }
+  }
+  dirsToSync.clear();
 }
 
 /**
