@@ -33,7 +33,7 @@ export function registerDecrypt(program: Command, io: Io): void {
     .option('--filename-override <path>', 'the path that decides the format');
   addGlobalOptions(cmd);
   cmd.action(async (files: string[], _o: unknown, self: Command) => {
-    const { decryptCommand, forEachFile } = await loadDecrypt();
+    const [{ decryptCommand }, { forEachFile }] = await Promise.all([loadDecrypt(), import('../commands/many-files.js')]);
     const ctx = contextFor(io, self);
     await forEachFile(ctx, files, self.opts(), (file) => decryptCommand(ctx, decryptOptionsFrom(self.opts(), file)));
   });

@@ -35,7 +35,7 @@ export function registerEncrypt(program: Command, io: Io): void {
   addGlobalOptions(cmd);
   cmd.action(async (files: string[], _o: unknown, self: Command) => {
     const ctx = contextFor(io, self);
-    const [{ encryptCommand }, { forEachFile }] = await Promise.all([loadEncrypt(), import('../commands/decrypt.js')]);
+    const [{ encryptCommand }, { forEachFile }] = await Promise.all([loadEncrypt(), import('../commands/many-files.js')]);
     await forEachFile(ctx, files, self.opts(), (file) => encryptCommand(ctx, encryptOptionsFrom(self.opts(), file)));
   });
 }

@@ -1,6 +1,4 @@
 /** `tsops decrypt` (spec §8.2): a sops file in, plaintext out (or one value with --extract). */
-import { TsopsError } from '../errors.js';
-import { reportError } from '../report-error.js';
 import { decryptDocument } from '../core/document.js';
 import { isMap, type Value } from '../core/tree.js';
 import { parseTreePath, truncateTree } from '../core/tree-path.js';
@@ -16,36 +14,6 @@ export interface DecryptOptions extends InputOptions, OutputOptions {
 
 const utf8 = new TextEncoder();
 
-/**
- * Run a per-file command over several files in one process (one config load, one identity
- * loader, one passphrase prompt). `--output` names one file, so it takes exactly one input.
- * Every file is attempted; the first failure is reported after the others ran.
- */
-export async function forEachFile(
-  ctx: CommandContext,
-  files: string[],
-  options: { output?: unknown },
-  run: (file: string | undefined) => Promise<void>,
-): Promise<void> {
-  if (files.length <= 1) return run(files[0]);
-  if (options.output !== undefined) {
-    throw new TsopsError('CONFLICTING_PARAMETERS', '--output takes a single input file', { hint: 'use -i to write each file in place' });
-  }
-  let failed = 0;
-  let exitCode = 0;
-  for (const file of files) {
-    try {
-      await run(file);
-    } catch (e) {
-      failed++;
-      const code = reportError(e, ctx.io, ctx.global.verbose === true);
-      if (exitCode === 0) exitCode = code;
-    }
-  }
-  if (failed > 0) {
-    throw new TsopsError('GENERIC', `${failed} of ${files.length} files failed`, { exitCode, silent: true });
-  }
-}
 
 export async function decryptCommand(ctx: CommandContext, options: DecryptOptions): Promise<void> {
   checkOutputOptions(options, options);
