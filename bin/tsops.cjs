@@ -12,7 +12,9 @@ const bundle = path.join(__dirname, '..', 'dist', 'bundle', 'tsops.cjs');
 const argv = process.argv.slice(2);
 
 function runBundle() {
-  const cacheFile = `${bundle}.cache`;
+  // V8 checks a cache against the source's length, not its content: key it to this very build.
+  const { size, mtimeMs } = fs.statSync(bundle);
+  const cacheFile = `${bundle}.${size}-${Math.floor(mtimeMs)}.cache`;
   let cachedData;
   try {
     cachedData = fs.readFileSync(cacheFile);
@@ -29,6 +31,10 @@ function runBundle() {
         const tmp = `${cacheFile}.${process.pid}.tmp`;
         fs.writeFileSync(tmp, script.createCachedData());
         fs.renameSync(tmp, cacheFile);
+        const dir = path.dirname(bundle);
+        for (const name of fs.readdirSync(dir)) {
+          if (name.endsWith('.cache') && path.join(dir, name) !== cacheFile) fs.rmSync(path.join(dir, name), { force: true });
+        }
       } catch {
         // a read-only installation: run without a cache
       }
