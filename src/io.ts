@@ -2,7 +2,7 @@
  * Everything tsops does to the outside world goes through an Io, so commands run in-process in
  * tests with real files and a captured stdout. `nodeIo()` is the real one; bin.ts builds it.
  */
-import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -273,6 +273,14 @@ function readStdinLine(abort?: AbortSignal): Promise<string | undefined> {
     stdin.on('error', onEndOfInput);
     stdin.resume();
   });
+}
+
+// child_process (and the net/dgram modules behind it) loads only when a command runs one.
+const requireBuiltin = createRequire(import.meta.url);
+let spawnFn: typeof import('node:child_process').spawn | undefined;
+function spawn(...args: Parameters<typeof import('node:child_process').spawn>) {
+  spawnFn ??= (requireBuiltin('node:child_process') as typeof import('node:child_process')).spawn;
+  return spawnFn(...args);
 }
 
 export function runProcess(argv: string[], options: RunOptions = {}): Promise<RunResult> {
