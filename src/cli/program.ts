@@ -52,7 +52,29 @@ export function addGlobalOptions(cmd: Command): Command {
   return cmd
     .option('--config <path>', 'path to .sops.yaml (default: search upwards from the current directory; env SOPS_CONFIG)')
     .option('--indent <n>', 'indentation of YAML/JSON output', parseIntOption('--indent'))
-    .option('--verbose', 'log what tsops does (never values)');
+    .option('--verbose', 'log what tsops does (never values)')
+    .option('--decryption-order <types>', 'key types to try first, comma-separated (env SOPS_DECRYPTION_ORDER); only age keys are used');
+}
+
+const KEY_TYPE_IDS = new Set(['age', 'pgp', 'kms', 'gcp_kms', 'azure_kv', 'hc_vault', 'hckms']);
+
+/**
+ * sops' --decryption-order: tsops unwraps with age keys only, so the order cannot change the
+ * result, but the flag is accepted for scripts and checked as sops checks it (§4.4, exit 112).
+ */
+export function checkDecryptionOrder(value: string | undefined): void {
+  if (value === undefined || value === '') return;
+  const seen = new Set<string>();
+  for (const raw of value.split(',')) {
+    const t = raw.trim();
+    if (!KEY_TYPE_IDS.has(t)) {
+      throw new TsopsError('GENERIC', `unknown key type in --decryption-order: ${JSON.stringify(t)}`, {
+        hint: `use a comma list of ${[...KEY_TYPE_IDS].join(', ')}`,
+      });
+    }
+    if (seen.has(t)) throw new TsopsError('DUPLICATE_DECRYPTION_KEY_TYPE', `duplicate decryption key type: ${t}`);
+    seen.add(t);
+  }
 }
 
 /** The global options of a command merged with those given before the subcommand. */
@@ -68,6 +90,9 @@ export function globalsOf(cmd: Command): GlobalOptions {
 }
 
 export function contextFor(io: Io, cmd: Command): CommandContext {
+  let order: string | undefined;
+  for (let c: Command | null = cmd; c && order === undefined; c = c.parent) order = c.opts()['decryptionOrder'] as string | undefined;
+  checkDecryptionOrder(order ?? io.env['SOPS_DECRYPTION_ORDER']);
   return new CommandContext(io, globalsOf(cmd));
 }
 

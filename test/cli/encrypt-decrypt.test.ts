@@ -282,3 +282,17 @@ test('several files in one call: encrypt -i and decrypt -i each in place, stdout
   assert.equal(fs.readFileSync(a, 'utf8'), 'a: 1\n');
   assert.equal(fs.readFileSync(b, 'utf8'), '{\n\t"b": 2\n}\n');
 });
+
+test('--decryption-order is accepted like sops: known types pass, a duplicate exits 112', async () => {
+  const w = workspace();
+  const f = w.write('a.yaml', 'k: v\n');
+  await runInProcess(['encrypt', '-i', '--age', alice.recipient, f], { env: w.env });
+  const ok = await runInProcess(['decrypt', '--decryption-order', 'age,pgp', f], { env: w.env });
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(ok.stdout.toString(), 'k: v\n');
+  const dup = await runInProcess(['decrypt', '--decryption-order', 'age,age', f], { env: w.env });
+  assert.equal(dup.code, 112);
+  const env = await runInProcess(['decrypt', f], { env: { ...w.env, SOPS_DECRYPTION_ORDER: 'pgp,pgp' } });
+  assert.equal(env.code, 112);
+  assert.equal(env.stdout.length, 0);
+});
