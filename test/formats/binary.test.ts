@@ -6,24 +6,12 @@ import fc from 'fast-check';
 import { binaryStore } from '../../src/formats/binary.js';
 import { jsonStore } from '../../src/formats/json.js';
 import { newList, newMap, type TreeMap } from '../../src/core/tree.js';
-import { TsopsError } from '../../src/errors.js';
 import { interopDir } from '../helpers/paths.js';
+import { throwsCode } from '../helpers/assertions.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-function throwsCode(fn: () => unknown, code: string, message?: RegExp): TsopsError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught instanceof TsopsError, `expected a TsopsError, got ${String(caught)}`);
-  assert.equal(caught.code, code);
-  if (message) assert.match(caught.message, message);
-  return caught;
-}
 
 function dataOf(bytes: Uint8Array): unknown {
   const branches = binaryStore.parsePlain(bytes);

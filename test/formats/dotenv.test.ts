@@ -5,8 +5,8 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { dotenvStore } from '../../src/formats/dotenv.js';
 import { Comment, getKey, isList, isMap, newList, newMap, Timestamp, type MapItem, type TreeMap } from '../../src/core/tree.js';
-import { TsopsError } from '../../src/errors.js';
 import { interopDir } from '../helpers/paths.js';
+import { throwsCode } from '../helpers/assertions.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -21,18 +21,6 @@ function emit(items: MapItem[]): string {
   return dec.decode(dotenvStore.emitPlain([newMap(items)]));
 }
 
-function throwsCode(fn: () => unknown, code: string, message: RegExp): TsopsError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught instanceof TsopsError, `expected a TsopsError, got ${String(caught)}`);
-  assert.equal(caught.code, code);
-  assert.match(caught.message, message);
-  return caught;
-}
 
 /** Every file under `dir` whose name ends with `suffix`. */
 function findFiles(dir: string, suffix: string): string[] {

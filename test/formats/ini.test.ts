@@ -5,8 +5,8 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { iniStore } from '../../src/formats/ini.js';
 import { Comment, getKey, isList, isMap, newList, newMap, type MapItem, type TreeMap, type Value } from '../../src/core/tree.js';
-import { TsopsError } from '../../src/errors.js';
 import { interopDir } from '../helpers/paths.js';
+import { throwsCode } from '../helpers/assertions.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -29,18 +29,6 @@ function emit(items: MapItem[]): string {
   return dec.decode(iniStore.emitPlain([newMap(items)]));
 }
 
-function throwsCode(fn: () => unknown, code: string, message: RegExp): TsopsError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught instanceof TsopsError, `expected a TsopsError, got ${String(caught)}`);
-  assert.equal(caught.code, code);
-  assert.match(caught.message, message);
-  return caught;
-}
 
 function findFiles(dir: string, suffix: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true, recursive: true })

@@ -14,8 +14,8 @@ import {
   type TreeMap,
   type Value,
 } from '../../src/core/tree.js';
-import { TsopsError } from '../../src/errors.js';
 import { interopDir } from '../helpers/paths.js';
+import { throwsCode } from '../helpers/assertions.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -35,18 +35,6 @@ function valueOf(text: string | Uint8Array, key = 'a'): Value | undefined {
   return parse(text).items.find((i) => i.key === key)?.value;
 }
 
-function throwsCode(fn: () => unknown, code: string, message?: RegExp): TsopsError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught instanceof TsopsError, `expected a TsopsError, got ${String(caught)}`);
-  assert.equal(caught.code, code);
-  if (message) assert.match(caught.message, message);
-  return caught;
-}
 
 /** Plain JS form of a tree, for comparing with JSON.parse (numbers as numbers). */
 function toPlain(v: Value): unknown {
