@@ -2,19 +2,14 @@ import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import type { EncryptOptions } from '../commands/encrypt.js';
 import { addGlobalOptions, contextFor, inputTypeOptions } from './program.js';
-import { bool, keyOptions, num, outputOptions, selectorFlags, selectorOptions, str } from './shared-options.js';
+import { bool, keyOptions, num, outputOptions, selectorFlags, selectorOptions, str, fileOptionsFrom } from './shared-options.js';
 
 // Command modules load on use, so a run pays only for the command it runs.
 const loadEncrypt = () => import('../commands/encrypt.js');
 
 export function encryptOptionsFrom(o: Record<string, unknown>, file: string | undefined): EncryptOptions {
   return {
-    file,
-    filenameOverride: str(o, 'filenameOverride'),
-    inputType: str(o, 'inputType'),
-    outputType: str(o, 'outputType'),
-    inPlace: bool(o, 'inPlace'),
-    output: str(o, 'output'),
+    ...fileOptionsFrom(o, file),
     age: str(o, 'age'),
     shamirSecretSharingThreshold: num(o, 'shamirSecretSharingThreshold'),
     macOnlyEncrypted: bool(o, 'macOnlyEncrypted'),

@@ -2,19 +2,14 @@ import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import type { RotateOptions } from '../commands/rotate.js';
 import { addGlobalOptions, contextFor, inputTypeOptions } from './program.js';
-import { bool, outputOptions, str } from './shared-options.js';
+import { bool, outputOptions, str, fileOptionsFrom } from './shared-options.js';
 
 // Command modules load on use, so a run pays only for the command it runs.
 const loadRotate = () => import('../commands/rotate.js');
 
 export function rotateOptionsFrom(o: Record<string, unknown>, file: string | undefined): RotateOptions {
   return {
-    file,
-    filenameOverride: str(o, 'filenameOverride'),
-    inputType: str(o, 'inputType'),
-    outputType: str(o, 'outputType'),
-    inPlace: bool(o, 'inPlace'),
-    output: str(o, 'output'),
+    ...fileOptionsFrom(o, file),
     addAge: str(o, 'addAge'),
     rmAge: str(o, 'rmAge'),
     ignoreMac: bool(o, 'ignoreMac'),

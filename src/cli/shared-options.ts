@@ -1,6 +1,7 @@
 /** Option groups shared by several commands, and their conversion to typed options. */
 import type { Command } from 'commander';
 import type { SelectorFlags } from '../commands/key-rules.js';
+import type { InputOptions, OutputOptions } from '../commands/files.js';
 import { parseIntOption } from './program.js';
 
 export function selectorOptions(cmd: Command): Command {
@@ -48,4 +49,16 @@ export function bool(o: Record<string, unknown>, k: string): boolean | undefined
 
 export function num(o: Record<string, unknown>, k: string): number | undefined {
   return typeof o[k] === 'number' ? (o[k] as number) : undefined;
+}
+
+/** The input and output flags every file command shares (`[file]`, types, -i, --output). */
+export function fileOptionsFrom(o: Record<string, unknown>, file: string | undefined): InputOptions & OutputOptions {
+  return {
+    file,
+    filenameOverride: str(o, 'filenameOverride'),
+    inputType: str(o, 'inputType'),
+    outputType: str(o, 'outputType'),
+    inPlace: bool(o, 'inPlace'),
+    output: str(o, 'output'),
+  };
 }

@@ -7,6 +7,7 @@ import { dotenvStore } from '../../src/formats/dotenv.js';
 import { Comment, getKey, isList, isMap, newList, newMap, Timestamp, type MapItem, type TreeMap } from '../../src/core/tree.js';
 import { interopDir } from '../helpers/paths.js';
 import { throwsCode } from '../helpers/assertions.js';
+import { findFixtureFiles, readDerived } from '../helpers/derived.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -22,30 +23,6 @@ function emit(items: MapItem[]): string {
 }
 
 
-/** Every file under `dir` whose name ends with `suffix`. */
-function findFiles(dir: string, suffix: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((d) => d.isFile() && d.name.endsWith(suffix) && !d.parentPath.includes('derived'))
-    .map((d) => path.join(d.parentPath, d.name))
-    .sort();
-}
-
-interface DerivedValue {
-  path: string[];
-  comment: boolean;
-  type?: string;
-  aad?: string;
-  unencrypted?: string;
-}
-interface Derived {
-  stanzas: Array<{ idx: number; recipient: string; group: number | null }>;
-  values: DerivedValue[];
-}
-
-function readDerived(file: string): Derived | undefined {
-  const p = path.join(path.dirname(file), 'derived', path.basename(file) + '.derived.json');
-  return fs.existsSync(p) ? (JSON.parse(fs.readFileSync(p, 'utf8')) as Derived) : undefined;
-}
 
 const meta = (m: TreeMap | undefined, key: string): unknown => (m === undefined ? undefined : getKey(m, key));
 
@@ -126,7 +103,7 @@ test('a comment spanning lines is written as one # line per line', () => {
 });
 
 test('every .env file in the interop fixtures parses to the values and metadata its records describe', () => {
-  const files = findFiles(interopDir, '.env');
+  const files = findFixtureFiles(interopDir, '.env');
   assert.ok(files.length >= 5, `found ${files.length} dotenv fixtures`);
   for (const file of files) {
     const doc = dotenvStore.parseEncrypted(fs.readFileSync(file));
@@ -184,7 +161,7 @@ test('the sops 3.13 fixture has key "foo " and its pgp metadata, and re-emits by
 });
 
 test('every .env fixture re-emits byte for byte from its parsed data and metadata', () => {
-  for (const file of findFiles(interopDir, '.env')) {
+  for (const file of findFixtureFiles(interopDir, '.env')) {
     const data = fs.readFileSync(file);
     const doc = dotenvStore.parseEncrypted(data);
     assert.ok(doc.metadata !== undefined);

@@ -7,6 +7,7 @@ import { iniStore } from '../../src/formats/ini.js';
 import { Comment, getKey, isList, isMap, newList, newMap, type MapItem, type TreeMap, type Value } from '../../src/core/tree.js';
 import { interopDir } from '../helpers/paths.js';
 import { throwsCode } from '../helpers/assertions.js';
+import { findFixtureFiles, readDerived } from '../helpers/derived.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -30,29 +31,6 @@ function emit(items: MapItem[]): string {
 }
 
 
-function findFiles(dir: string, suffix: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((d) => d.isFile() && d.name.endsWith(suffix) && !d.parentPath.includes('derived'))
-    .map((d) => path.join(d.parentPath, d.name))
-    .sort();
-}
-
-interface DerivedValue {
-  path: string[];
-  comment: boolean;
-  type?: string;
-  aad?: string;
-  unencrypted?: string;
-}
-interface Derived {
-  stanzas: Array<{ idx: number; recipient: string }>;
-  values: DerivedValue[];
-}
-
-function readDerived(file: string): Derived | undefined {
-  const p = path.join(path.dirname(file), 'derived', path.basename(file) + '.derived.json');
-  return fs.existsSync(p) ? (JSON.parse(fs.readFileSync(p, 'utf8')) as Derived) : undefined;
-}
 
 interface Leaf {
   comment: boolean;
@@ -268,7 +246,7 @@ test('a value that is not UTF-8 is kept as bytes and written back unchanged', ()
 });
 
 test('every .ini file in the interop fixtures parses to the values and metadata its records describe', () => {
-  const files = findFiles(interopDir, '.ini');
+  const files = findFixtureFiles(interopDir, '.ini');
   assert.ok(files.length >= 2, `found ${files.length} ini fixtures`);
   for (const file of files) {
     const name = path.relative(interopDir, file);
