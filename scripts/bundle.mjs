@@ -1,7 +1,53 @@
 // Bundles the compiled CLI into one CommonJS file, dist/bundle/tsops.cjs, for fast start-up:
 // one file instead of ~150 ES modules, minified. bin/tsops.cjs runs it with a V8 code cache.
 // The library (dist/src/index.js) stays unbundled.
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
 import { build } from 'esbuild';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const requireHere = createRequire(path.join(root, 'package.json'));
+
+// Modules whose top-level code a typical command never needs: the YAML library (.sops.yaml and
+// unusual YAML only), the Edwards curve (SSH keys only), age-encryption (post-quantum keys,
+// passphrases), and the child_process module commander loads for a feature tsops does not use.
+// Each import of one of these gets a stand-in whose exports load the real module on first use.
+const deferred = [
+  { spec: 'yaml' },
+  { spec: '@noble/curves/ed25519.js' },
+  { spec: 'age-encryption' },
+  { spec: 'node:child_process', importer: /[\\/]node_modules[\\/]commander[\\/]/ },
+  { spec: 'child_process', importer: /[\\/]node_modules[\\/]commander[\\/]/ },
+  { spec: 'node:tty' },
+];
+
+async function exportNames(spec) {
+  const ns = spec.startsWith('node:') || spec === 'child_process' ? requireHere(spec) : await import(requireHere.resolve(spec));
+  return Object.keys(ns).filter((n) => n !== 'default' && n !== '__esModule' && /^[A-Za-z_$][\w$]*$/.test(n));
+}
+
+const deferInit = {
+  name: 'defer-init',
+  setup(b) {
+    b.onResolve({ filter: /./ }, (args) => {
+      // The stand-in's own require of the real module resolves normally.
+      if (args.namespace === 'deferred' || args.kind === 'entry-point') return undefined;
+      const hit = deferred.find((d) => d.spec === args.path && (d.importer === undefined || d.importer.test(args.importer)));
+      return hit ? { path: args.path, namespace: 'deferred' } : undefined;
+    });
+    b.onLoad({ filter: /./, namespace: 'deferred' }, async (args) => {
+      const names = await exportNames(args.path);
+      const contents = [
+        'let real;',
+        `const load = () => (real ??= require(${JSON.stringify(args.path)}));`,
+        `for (const name of ${JSON.stringify(names)}) {`,
+        '  Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });',
+        '}',
+      ].join('\n');
+      return { contents, loader: 'js', resolveDir: root };
+    });
+  },
+};
 
 await build({
   entryPoints: ['dist/src/cli-run.js'],
@@ -13,6 +59,7 @@ await build({
   minify: true,
   legalComments: 'none',
   logLevel: 'warning',
+  plugins: [deferInit],
   // Modules that use import.meta.url (createRequire) get the bundle's own URL.
   define: { 'import.meta.url': '__tsopsBundleUrl' },
   banner: { js: 'var __tsopsBundleUrl = require("node:url").pathToFileURL(__filename).href;' },

@@ -2,17 +2,14 @@
  * The age file format (age-encryption.org/v1) for the small payloads sops wraps (a 32-byte data
  * key or a 33-byte Shamir share), without web streams: age-encryption routes every file through
  * a TransformStream, which costs more than the cryptography when hundreds of keys are wrapped
- * in one run (updatekeys over a repository). Recipients and identities are the same
- * age-encryption objects; HKDF, HMAC and ChaCha20-Poly1305 come from @noble. The library stays
- * the path for identities it keeps private (post-quantum, passphrase).
+ * in one run (updatekeys over a repository). Recipients and identities are objects of the
+ * shapes in stanza.ts (age-encryption's fit too). The library stays the path for identities it
+ * keeps private (post-quantum, passphrase).
  */
 import { randomBytes } from 'node:crypto';
-import { Stanza, type Identity, type Recipient } from 'age-encryption';
 import { base64nopad } from '@scure/base';
-import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
-import { hkdf } from '@noble/hashes/hkdf.js';
-import { hmac } from '@noble/hashes/hmac.js';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { chachaOpen, chachaSeal, hkdfSha256, hmacSha256 } from './age-primitives.js';
+import { Stanza, type Identity, type Recipient } from './stanza.js';
 
 const VERSION_LINE = 'age-encryption.org/v1';
 const CHUNK = 64 * 1024;
@@ -33,7 +30,7 @@ function concat(parts: Uint8Array[]): Uint8Array {
 }
 
 function headerMac(fileKey: Uint8Array, headerNoMac: Uint8Array): Uint8Array {
-  return hmac(sha256, hkdf(sha256, fileKey, undefined, HEADER_LABEL, 32), headerNoMac);
+  return hmacSha256(hkdfSha256(fileKey, undefined, HEADER_LABEL, 32), headerNoMac);
 }
 
 /** STREAM nonce: 11-byte big-endian chunk counter, then 1 for the last chunk. */
@@ -63,14 +60,14 @@ export async function encryptAgeFile(recipients: readonly Recipient[], plaintext
   const headerNoMac = encodeHeaderNoMac(stanzas);
   const header = concat([headerNoMac, enc.encode(` ${base64nopad.encode(headerMac(fileKey, headerNoMac))}\n`)]);
   const nonce = randomBytes(16);
-  const key = hkdf(sha256, fileKey, nonce, PAYLOAD_LABEL, 32);
+  const key = hkdfSha256(fileKey, nonce, PAYLOAD_LABEL, 32);
   const chunks: Uint8Array[] = [header, nonce];
   let counter = 0;
   let offset = 0;
   do {
     const end = Math.min(offset + CHUNK, plaintext.length);
     const last = end === plaintext.length;
-    chunks.push(chacha20poly1305(key, streamNonce(counter++, last)).encrypt(plaintext.subarray(offset, end)));
+    chunks.push(chachaSeal(key, streamNonce(counter++, last), plaintext.subarray(offset, end)));
     offset = end;
   } while (offset < plaintext.length);
   fileKey.fill(0);
@@ -139,7 +136,7 @@ export async function decryptAgeFile(identities: readonly Identity[], file: Uint
   if (fileKey === null) throw new Error("no identity matched any of the file's recipients");
   if (!equalBytes(headerMac(fileKey, h.headerNoMac), h.mac)) throw new Error('invalid header HMAC');
   if (h.payload.length < 16 + TAG) throw new Error('payload too short');
-  const key = hkdf(sha256, fileKey, h.payload.subarray(0, 16), PAYLOAD_LABEL, 32);
+  const key = hkdfSha256(fileKey, h.payload.subarray(0, 16), PAYLOAD_LABEL, 32);
   const body = h.payload.subarray(16);
   const out: Uint8Array[] = [];
   let counter = 0;
@@ -148,7 +145,7 @@ export async function decryptAgeFile(identities: readonly Identity[], file: Uint
     const last = end === body.length;
     // A final chunk may be empty only when it is the only one.
     if (last && end - offset === TAG && counter > 0) throw new Error('last chunk is empty');
-    out.push(chacha20poly1305(key, streamNonce(counter++, last)).decrypt(body.subarray(offset, end)));
+    out.push(chachaOpen(key, streamNonce(counter++, last), body.subarray(offset, end)));
     offset = end;
   }
   return concat(out);

@@ -6,15 +6,35 @@
  * kinds (SSH public keys) plug in through {@link registerRecipientParser}; age plugin
  * recipients are refused.
  */
-import { Decrypter, Encrypter, armor, identityToRecipient } from 'age-encryption';
-import type { Identity as AgeLibIdentity, Recipient as AgeLibRecipient } from 'age-encryption';
+import { bech32 } from '@scure/base';
 import { TsopsError, isTsopsError, messageOf } from '../errors.js';
+import { armorDecode, armorEncode } from './age-armor.js';
 import { decryptBytes, encryptBytes } from './age-stream.js';
 import { decryptAgeFile, encryptAgeFile } from './age-file.js';
-import { X25519Identity, X25519Recipient, decodeX25519Identity, decodeX25519Recipient } from './x25519.js';
-import { encodeAgeRecipient } from './ssh-to-age.js';
+import type { Identity as AgeLibIdentity, Recipient as AgeLibRecipient } from './stanza.js';
+import {
+  X25519Identity,
+  X25519Recipient,
+  decodeX25519Identity,
+  decodeX25519Recipient,
+  encodeAgeRecipient,
+} from './x25519.js';
 
 export type { AgeLibIdentity, AgeLibRecipient };
+
+/** age-encryption, loaded on first use: only post-quantum keys need it here. */
+const ageLibrary = () => import('age-encryption');
+
+/** Length of an mlkem768x25519 public key (ML-KEM-768 encapsulation key, then X25519). */
+const PQ_RECIPIENT_BYTES = 1216;
+
+/** The checks age-encryption makes when it is given an `age1pq1…` recipient. */
+function checkPqRecipient(r: string): void {
+  const { prefix, words } = bech32.decode(r as `${string}1${string}`, false);
+  if (prefix.toLowerCase() !== 'age1pq' || bech32.fromWords(words).length !== PQ_RECIPIENT_BYTES) {
+    throw new Error('invalid recipient');
+  }
+}
 
 /** An identity able to unwrap age files. Holds secret material: never print `secret`. */
 export interface Identity {
@@ -29,7 +49,6 @@ export interface Identity {
 /** A recipient parsed once, ready to wrap any number of payloads. */
 export class ParsedRecipient {
   readonly #target: string | AgeLibRecipient;
-  #encrypter: Encrypter | undefined;
 
   /** @param recipient - the trimmed recipient text; @param kind - e.g. `x25519`, `mlkem768x25519`. */
   constructor(
@@ -37,21 +56,22 @@ export class ParsedRecipient {
     readonly kind: string,
     target: string | AgeLibRecipient,
   ) {
+    // Recipient strings (post-quantum) are checked now; the library wraps for them later.
+    if (typeof target === 'string') checkPqRecipient(target);
     this.#target = target;
-    // The library validates recipient strings (post-quantum) when they are added.
-    if (typeof target === 'string') {
-      this.#encrypter = new Encrypter();
-      this.#encrypter.addRecipient(target);
-    }
   }
 
   /** Encrypt `plaintext` to this recipient and armor it as sops does (spec §4.1). */
   async wrap(plaintext: Uint8Array): Promise<string> {
-    const file =
-      typeof this.#target === 'string'
-        ? await encryptBytes(this.#encrypter!, plaintext)
-        : await encryptAgeFile([this.#target], plaintext);
-    return armor.encode(file);
+    let file: Uint8Array;
+    if (typeof this.#target === 'string') {
+      const encrypter = new (await ageLibrary()).Encrypter();
+      encrypter.addRecipient(this.#target);
+      file = await encryptBytes(encrypter, plaintext);
+    } else {
+      file = await encryptAgeFile([this.#target], plaintext);
+    }
+    return armorEncode(file);
   }
 }
 
@@ -161,7 +181,7 @@ export async function unwrapKey(
 ): Promise<Uint8Array> {
   let file: Uint8Array;
   try {
-    file = armor.decode(enc);
+    file = armorDecode(enc);
   } catch (e) {
     throw new TsopsError('INVALID_METADATA', `failed to read the armored age data: ${libMessage(e)}`);
   }
@@ -188,7 +208,7 @@ export async function unwrapKey(
       throw new TsopsError('NO_IDENTITY', `failed to decrypt the age data: ${msg}`);
     }
   }
-  const decrypter = new Decrypter();
+  const decrypter = new (await ageLibrary()).Decrypter();
   for (const id of ordered) {
     try {
       decrypter.addIdentity(id.secret);
@@ -247,7 +267,7 @@ export async function parseNativeIdentity(text: string, origin: string): Promise
   let recipient: string;
   try {
     // validates the Bech32 text, its type and length, and that it is upper case like age's parser
-    recipient = await identityToRecipient(text);
+    recipient = await (await ageLibrary()).identityToRecipient(text);
   } catch {
     throw new TsopsError('NO_IDENTITY', `malformed secret key at ${origin}`);
   }

@@ -3,7 +3,6 @@
  * identity text, or a passphrase-protected identity file that is opened on demand. Shared by
  * the age sources (identities.ts) and the SSH sources.
  */
-import { Decrypter, armor } from 'age-encryption';
 import { messageOf } from '../errors.js';
 import { identityLineKind, parseNativeIdentity } from './age.js';
 import type { Identity } from './age.js';
@@ -11,6 +10,7 @@ import { redactSecrets } from './key-report.js';
 import { splitCommand } from './command-line.js';
 import type { Io } from '../io.js';
 import { decryptBytes } from './age-stream.js';
+import { armorDecode } from './age-armor.js';
 
 /**
  * not-set: the variable is absent; not-found: the default file does not exist; empty: read but
@@ -156,7 +156,7 @@ export async function parseSourceContent(
   const unlock = async (): Promise<SourceResult> => {
     let file: Uint8Array;
     try {
-      file = content[0] === 0x2d ? armor.decode(Buffer.from(content).toString('utf8')) : content;
+      file = content[0] === 0x2d ? armorDecode(Buffer.from(content).toString('utf8')) : content;
     } catch (e) {
       return sourceFailure(location, `failed to read '${location}': ${messageOf(e)}`, extra);
     }
@@ -166,7 +166,7 @@ export async function parseSourceContent(
     } catch (e) {
       return sourceFailure(location, `could not read passphrase for '${location}': ${messageOf(e)}`, extra);
     }
-    const decrypter = new Decrypter();
+    const decrypter = new (await import('age-encryption')).Decrypter();
     decrypter.addPassphrase(passphrase);
     let inner: Uint8Array;
     try {

@@ -3,7 +3,7 @@
  * `ssh-rsa AAAA… comment` are written as age's `ssh-ed25519` / `ssh-rsa` stanzas, as sops 3.10+
  * does. Importing this module registers them with age.ts's recipient registry, once.
  */
-import type { Recipient } from 'age-encryption';
+import type { Recipient } from './stanza.js';
 import { TsopsError, messageOf } from '../errors.js';
 import { registerRecipientParser, shortRecipient } from './age.js';
 import { SshEd25519Recipient, SshRsaRecipient } from './ssh-recipients.js';

@@ -4,12 +4,11 @@
  * Ed25519 key (ssh-to-age), so one SSH key opens both stanza kinds.
  */
 import { constants, createPublicKey, privateDecrypt, publicEncrypt, type KeyObject } from 'node:crypto';
-import { Stanza, type Identity, type Recipient } from 'age-encryption';
 import { base64nopad } from '@scure/base';
-import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { x25519 } from '@noble/curves/ed25519.js';
-import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { chachaOpen, chachaSeal, hkdfSha256 } from './age-primitives.js';
+import { Stanza, type Identity, type Recipient } from './stanza.js';
 import { TsopsError, messageOf } from '../errors.js';
 import {
   inspectSshPrivateKey,
@@ -42,7 +41,7 @@ export function sshKeyTag(wire: Uint8Array): string {
 }
 
 function ed25519Tweak(wire: Uint8Array): Uint8Array {
-  return hkdf(sha256, new Uint8Array(0), wire, ED25519_LABEL, 32);
+  return hkdfSha256(new Uint8Array(0), wire, ED25519_LABEL, 32);
 }
 
 function decodePoint(arg: string, kind: string): Uint8Array {
@@ -69,7 +68,7 @@ function sharedSecret(scalar: Uint8Array, point: Uint8Array, kind: string): Uint
 function openFileKey(wrapKey: Uint8Array, body: Uint8Array): Uint8Array | null {
   if (body.length !== FILE_KEY_SIZE + 16) return null;
   try {
-    return chacha20poly1305(wrapKey, ZERO_NONCE).decrypt(body);
+    return chachaOpen(wrapKey, ZERO_NONCE, body);
   } catch {
     return null;
   }
@@ -97,8 +96,8 @@ export class SshEd25519Recipient implements Recipient {
     const ephemeral = x25519.utils.randomSecretKey();
     const share = x25519.getPublicKey(ephemeral);
     const secret = sharedSecret(this.tweak, sharedSecret(ephemeral, this.montgomery, 'ssh-ed25519 recipient'), 'ssh-ed25519');
-    const wrapKey = hkdf(sha256, secret, concatBytes(share, this.montgomery), ED25519_LABEL, 32);
-    const body = chacha20poly1305(wrapKey, ZERO_NONCE).encrypt(fileKey);
+    const wrapKey = hkdfSha256(secret, concatBytes(share, this.montgomery), ED25519_LABEL, 32);
+    const body = chachaSeal(wrapKey, ZERO_NONCE, fileKey);
     return [new Stanza(['ssh-ed25519', this.tag, base64nopad.encode(share)], body)];
   }
 }
@@ -136,7 +135,7 @@ export class SshEd25519Identity implements Identity {
       const share = decodePoint(s.args[2]!, 'ssh-ed25519');
       if (s.args[1] !== this.tag) continue;
       const secret = sharedSecret(this.tweak, sharedSecret(await this.secret(), share, 'ssh-ed25519'), 'ssh-ed25519');
-      const wrapKey = hkdf(sha256, secret, concatBytes(share, this.montgomery), ED25519_LABEL, 32);
+      const wrapKey = hkdfSha256(secret, concatBytes(share, this.montgomery), ED25519_LABEL, 32);
       const fileKey = openFileKey(wrapKey, s.body);
       // The tag matched, so this stanza claims to be ours: failing to open it is an error.
       if (fileKey === null) throw new Error('failed to decrypt ssh-ed25519 stanza: file key does not open');
@@ -178,7 +177,7 @@ export class SshConvertedX25519Identity implements Identity {
       if (s.args.length !== 2) throw new Error('invalid X25519 stanza');
       const share = decodePoint(s.args[1]!, 'X25519');
       const secret = sharedSecret(await this.secret(), share, 'X25519');
-      const wrapKey = hkdf(sha256, secret, concatBytes(share, this.publicKey), X25519_LABEL, 32);
+      const wrapKey = hkdfSha256(secret, concatBytes(share, this.publicKey), X25519_LABEL, 32);
       // X25519 stanzas carry no tag: a stanza that does not open is someone else's.
       const fileKey = openFileKey(wrapKey, s.body);
       if (fileKey !== null) return fileKey;

@@ -9,6 +9,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { TsopsError, messageOf } from '../errors.js';
 import { parseOpenSshPrivateKey } from './openssh-key.js';
+import { encodeAgeRecipient } from './x25519.js';
 import { findSshPublicKeyInLine, parseSshPublicKeyLine } from './ssh-wire.js';
 
 /** The X25519 public key (Montgomery u) of an Ed25519 public key. */
@@ -25,10 +26,7 @@ export function ed25519SeedToX25519Secret(seed: Uint8Array): Uint8Array {
   return sha512(seed).slice(0, 32);
 }
 
-/** Encodes a 32-byte X25519 public key as an `age1…` recipient. */
-export function encodeAgeRecipient(publicKey: Uint8Array): string {
-  return bech32.encode('age', bech32.toWords(publicKey), false);
-}
+export { encodeAgeRecipient };
 
 /** Encodes a 32-byte X25519 secret as an `AGE-SECRET-KEY-1…` identity. */
 export function encodeAgeIdentity(secret: Uint8Array): string {

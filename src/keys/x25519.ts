@@ -2,15 +2,13 @@
  * age's native X25519 recipient and identity (the `X25519` stanza of age-encryption.org/v1) on
  * node:crypto's X25519. age-encryption does the same through WebCrypto, importing a PKCS#8 key
  * for every operation (~0.5–1 ms each); here keys are imported once, which is what lets
- * `updatekeys` over hundreds of files run in a fraction of a second. HKDF and
- * ChaCha20-Poly1305 come from @noble; the stanza format follows age's specification.
+ * `updatekeys` over hundreds of files run in a fraction of a second. The stanza format follows
+ * age's specification.
  */
 import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { Stanza, type Identity, type Recipient } from 'age-encryption';
 import { base64nopad, bech32 } from '@scure/base';
-import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
-import { hkdf } from '@noble/hashes/hkdf.js';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { chachaOpen, chachaSeal, hkdfSha256 } from './age-primitives.js';
+import { Stanza, type Identity, type Recipient } from './stanza.js';
 
 const LABEL = new TextEncoder().encode('age-encryption.org/v1/X25519');
 const ZERO_NONCE = new Uint8Array(12);
@@ -39,7 +37,7 @@ function wrapKey(secret: Uint8Array, ephemeral: Uint8Array, recipient: Uint8Arra
   const salt = new Uint8Array(64);
   salt.set(ephemeral, 0);
   salt.set(recipient, 32);
-  return hkdf(sha256, secret, salt, LABEL, 32);
+  return hkdfSha256(secret, salt, LABEL, 32);
 }
 
 /** Decode an `age1…` recipient to its 32-byte public key; throws on anything else. */
@@ -47,6 +45,11 @@ export function decodeX25519Recipient(recipient: string): Uint8Array {
   const { prefix, bytes } = bech32.decodeToBytes(recipient);
   if (prefix !== 'age' || bytes.length !== 32) throw new Error('malformed X25519 recipient');
   return bytes;
+}
+
+/** Encode a 32-byte X25519 public key as an `age1…` recipient. */
+export function encodeAgeRecipient(publicKey: Uint8Array): string {
+  return bech32.encode('age', bech32.toWords(publicKey), false);
 }
 
 /** Decode an `AGE-SECRET-KEY-1…` identity to its 32-byte scalar (upper case, as age requires). */
@@ -70,7 +73,7 @@ export class X25519Recipient implements Recipient {
     const { privateKey, publicKey } = generateKeyPairSync('x25519');
     const ephemeral = rawPublic(publicKey);
     const key = wrapKey(shared(privateKey, this.#publicKey), ephemeral, this.#raw);
-    const body = chacha20poly1305(key, ZERO_NONCE).encrypt(fileKey);
+    const body = chachaSeal(key, ZERO_NONCE, fileKey);
     return [new Stanza(['X25519', base64nopad.encode(ephemeral)], body)];
   }
 }
@@ -100,7 +103,7 @@ export class X25519Identity implements Identity {
       // X25519 stanzas carry no tag: a body that does not open belongs to someone else.
       if (s.body.length !== FILE_KEY_SIZE + 16) continue;
       try {
-        return chacha20poly1305(key, ZERO_NONCE).decrypt(s.body);
+        return chachaOpen(key, ZERO_NONCE, s.body);
       } catch {
         continue;
       }
