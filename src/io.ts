@@ -57,6 +57,11 @@ export interface Io {
    * Keeps the mode of an existing file; new files get `mode` (default 0600).
    */
   writeFileAtomic(p: string, data: Uint8Array, mode?: number): void;
+  /**
+   * {@link writeFileAtomic} with the write and the fsync on Node's thread pool, so the writes
+   * of several files overlap; resolves once the file is renamed into place.
+   */
+  writeFileAtomicAsync?(p: string, data: Uint8Array, mode?: number): Promise<void>;
   readStdin(): Promise<Uint8Array>;
   readonly stdout: Output;
   readonly stderr: Output;
@@ -87,6 +92,7 @@ export interface Io {
  */
 function fdOutput(fd: 1 | 2, stream: () => NodeJS.WriteStream): Output {
   let viaStream = false;
+  let isTTY: boolean | undefined;
   return {
     write: (data) => {
       if (!viaStream) {
@@ -103,20 +109,24 @@ function fdOutput(fd: 1 | 2, stream: () => NodeJS.WriteStream): Output {
       stream().write(data);
     },
     get isTTY() {
-      if (viaStream) return stream().isTTY === true;
-      // Files and pipes are not terminals; only a character device needs the tty module's check.
-      try {
-        if (!fs.fstatSync(fd).isCharacterDevice()) return false;
-      } catch {
-        return false;
-      }
-      return (requireBuiltin('node:tty') as typeof import('node:tty')).isatty(fd);
+      isTTY ??= descriptorIsTTY(fd);
+      return isTTY;
     },
   };
 }
 
-/** Atomic replace used by the real Io (exported for tests of crash safety). */
-export function writeFileAtomicSync(p: string, data: Uint8Array, mode = 0o600): void {
+/** Files and pipes are not terminals; only a character device needs the tty module's check. */
+function descriptorIsTTY(fd: number): boolean {
+  try {
+    if (!fs.fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return (requireBuiltin('node:tty') as typeof import('node:tty')).isatty(fd);
+}
+
+/** The mode a replacement gets (the existing file's, or `mode` for a new one) and its temp file's path. */
+function replacementOf(p: string, mode: number): { dir: string; tmp: string; finalMode: number } {
   const dir = path.dirname(p);
   let finalMode = mode;
   try {
@@ -125,6 +135,12 @@ export function writeFileAtomicSync(p: string, data: Uint8Array, mode = 0o600): 
     // a new file: keep the requested mode
   }
   const tmp = path.join(dir, `.${path.basename(p)}.tsops-${randomBytes(6).toString('hex')}.tmp`);
+  return { dir, tmp, finalMode };
+}
+
+/** Atomic replace used by the real Io (exported for tests of crash safety). */
+export function writeFileAtomicSync(p: string, data: Uint8Array, mode = 0o600): void {
+  const { dir, tmp, finalMode } = replacementOf(p, mode);
   const fd = fs.openSync(tmp, 'wx', finalMode);
   try {
     try {
@@ -142,6 +158,49 @@ export function writeFileAtomicSync(p: string, data: Uint8Array, mode = 0o600): 
   }
   deferDirectorySync(dir);
   removeStaleTemps(dir);
+}
+
+/**
+ * {@link writeFileAtomicSync} with its fsync on the thread pool: the temp file is written at
+ * once, and renamed into place when its data is on disk. The fsync is the slow part; the other
+ * calls are cheaper done directly than as thread-pool requests of their own.
+ */
+export function writeFileAtomicAsync(p: string, data: Uint8Array, mode = 0o600): Promise<void> {
+  const { dir, tmp, finalMode } = replacementOf(p, mode);
+  let fd: number;
+  try {
+    fd = fs.openSync(tmp, 'wx', finalMode);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  const fail = (e: unknown): Promise<void> => {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    return Promise.reject(e);
+  };
+  try {
+    let off = 0;
+    while (off < data.length) off += fs.writeSync(fd, data, off, data.length - off);
+    fs.fchmodSync(fd, finalMode);
+  } catch (e) {
+    return fail(e);
+  }
+  return new Promise((resolve, reject) => {
+    fs.fsync(fd, (synced) => {
+      try {
+        fs.closeSync(fd);
+        if (synced) throw synced;
+        fs.renameSync(tmp, p);
+      } catch (e) {
+        fs.rmSync(tmp, { force: true });
+        reject(e);
+        return;
+      }
+      deferDirectorySync(dir);
+      removeStaleTemps(dir);
+      resolve();
+    });
+  });
 }
 
 const dirsToSync = new Set<string>();
@@ -214,6 +273,7 @@ export function nodeIo(): Io {
       }
     },
     writeFileAtomic: writeFileAtomicSync,
+    writeFileAtomicAsync,
     readStdin: async () => {
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);

@@ -31,6 +31,18 @@ export class CommandContext {
     readonly global: GlobalOptions = {},
   ) {}
 
+  /**
+   * This run (flags, config, identity loader) speaking through another Io, e.g. one that holds a
+   * file's messages back until its write is done.
+   */
+  withIo(io: Io): CommandContext {
+    const other = new CommandContext(io, this.global);
+    other.configLoaded = this.configLoaded;
+    other.configValue = this.configValue;
+    other.loader = this.identities();
+    return other;
+  }
+
   /** Absolute form of a user-given path. */
   absolute(p: string): string {
     return path.resolve(this.io.cwd(), p);

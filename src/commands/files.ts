@@ -113,7 +113,29 @@ export function writeOutput(ctx: CommandContext, data: Uint8Array, options: Outp
   try {
     ctx.io.writeFileAtomic(target, data);
   } catch (e) {
-    throw new TsopsError('WRITE_OUTPUT', `could not write ${target}: ${messageOf(e)}`, { cause: e });
+    throw writeError(target, e);
+  }
+  ctx.debug(`file written successfully: ${target}`);
+}
+
+function writeError(target: string, e: unknown): TsopsError {
+  return new TsopsError('WRITE_OUTPUT', `could not write ${target}: ${messageOf(e)}`, { cause: e });
+}
+
+/**
+ * Write a file's new bytes in place through the Io's thread-pool write when it has one, so a
+ * command rewriting many files overlaps their fsyncs; otherwise as {@link writeOutput} does.
+ */
+export async function writeInPlaceAsync(ctx: CommandContext, data: Uint8Array, input: Input): Promise<void> {
+  const target = input.filePath;
+  if (target === undefined || ctx.io.writeFileAtomicAsync === undefined) {
+    writeOutput(ctx, data, { inPlace: true }, input);
+    return;
+  }
+  try {
+    await ctx.io.writeFileAtomicAsync(target, data);
+  } catch (e) {
+    throw writeError(target, e);
   }
   ctx.debug(`file written successfully: ${target}`);
 }

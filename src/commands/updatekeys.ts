@@ -17,7 +17,7 @@ import type { CreationRule, RuleKeyGroup, SopsConfig } from '../config/types.js'
 import { parseAgeRecipient } from '../keys/age.js';
 import { unwrapDataKeyPayloads, wrapDataKey, type KeyEntry } from '../keys/data-key.js';
 import type { CommandContext } from './context.js';
-import { parseSopsFile, readInput, withFile, withFileAsync, writeOutput, type Input } from './files.js';
+import { parseSopsFile, readInput, withFile, withFileAsync, writeInPlaceAsync, writeOutput, type Input } from './files.js';
 import {
   diffAgainstRule,
   formatKeyGroupsDiff,
@@ -29,6 +29,7 @@ import {
 import { scanRepository } from './repo-scan.js';
 import { refuseForeignKeys, rekeyDocument } from './rotate.js';
 import { renderEncrypted } from './sops-file.js';
+import { WriteBehind, type PreparedWrite } from './write-behind.js';
 
 export interface UpdateKeysOptions {
   /** Files to sync; none means every sops file under the config's directory. */
@@ -74,8 +75,10 @@ export function requireRulesConfig(ctx: CommandContext): SopsConfig & { creation
 }
 
 /**
- * The groups a file gets from its rule. Age keys are (re)wrapped; a foreign key can only stay
- * where it already is (same group), with its existing `enc`, since tsops cannot wrap for it.
+ * The groups a file gets from its rule. An age key already in the same group comes with its
+ * `enc` (kept when the group payloads stay the same), a new one as its recipient string, to be
+ * wrapped; a foreign key can only stay where it already is (same group), with its existing
+ * `enc`, since tsops cannot wrap for it.
  */
 export function targetGroups(name: string, fileGroups: readonly KeyGroup[], ruleGroups: readonly RuleKeyGroup[]): KeyEntry[][] {
   return ruleGroups.map((rg, i) => {
@@ -85,7 +88,9 @@ export function targetGroups(name: string, fileGroups: readonly KeyGroup[], rule
       });
     }
     return rg.map((rk): KeyEntry => {
-      if (rk.type === 'age') return rk.id;
+      if (rk.type === 'age') {
+        return (fileGroups[i] ?? []).find((k) => k.type === 'age' && masterKeyId(k) === rk.id) ?? rk.id;
+      }
       const kept = (fileGroups[i] ?? []).find((k) => k.type === rk.type && masterKeyId(k) === rk.id);
       if (kept === undefined) {
         throw new TsopsError(
@@ -135,8 +140,12 @@ export async function applyKeyUpdate(ctx: CommandContext, plan: KeyUpdatePlan, r
       const cipher = withFile(plan.name, () => decryptDocument(plan.doc, unwrapped.dataKey, { compileRegex: ctx.compileRegex }));
       return await rekeyDocument(ctx, plan, cipher, plan.groups, plan.diff.newThreshold);
     }
+    // Same groups and threshold: the payloads stay, so keys already in the file keep their
+    // `enc` and only added recipients are wrapped (a smaller diff in version control, too).
+    const samePayloads = plan.groups.length === md.keyGroups.length && plan.diff.newThreshold === plan.diff.oldThreshold;
+    const keep = plan.carriesForeignKeys || samePayloads;
     const wrapped = await withFileAsync(plan.name, () =>
-      wrapDataKey(plan.groups, unwrapped.dataKey, plan.diff.newThreshold, plan.carriesForeignKeys ? { previousPayloads: unwrapped.payloads } : {}),
+      wrapDataKey(plan.groups, unwrapped.dataKey, plan.diff.newThreshold, keep ? { previousPayloads: unwrapped.payloads } : {}),
     );
     md.keyGroups = wrapped.groups;
     md.shamirThreshold = wrapped.threshold;
@@ -221,6 +230,12 @@ function writeInPlace(ctx: CommandContext, plan: KeyUpdatePlan, out: Uint8Array)
 
 /** One named file, as sops does it: log, diff on stdout, ask, re-wrap, write in place. */
 async function updateListedFile(ctx: CommandContext, config: SopsConfig, file: string, options: UpdateKeysOptions): Promise<void> {
+  const write = await prepareListedFile(ctx, config, file, options);
+  await write?.();
+}
+
+/** {@link updateListedFile} up to the write, which is returned (with its closing message) if there is one. */
+async function prepareListedFile(ctx: CommandContext, config: SopsConfig, file: string, options: UpdateKeysOptions): Promise<PreparedWrite> {
   const abs = ctx.absolute(file);
   log(ctx, `Syncing keys for file ${abs}`);
   const input = await readInput(ctx, { file, inputType: options.inputType, outputType: options.inputType }, false);
@@ -244,19 +259,37 @@ async function updateListedFile(ctx: CommandContext, config: SopsConfig, file: s
     return;
   }
   const rotate = (await chooseRotations(ctx, options, [plan])).has(plan);
-  writeInPlace(ctx, plan, await applyKeyUpdate(ctx, plan, rotate));
-  log(ctx, rotate ? `File ${abs} synced with new keys and a new data key` : `File ${abs} synced with new keys`);
+  const out = await applyKeyUpdate(ctx, plan, rotate);
+  return async () => {
+    await writeInPlaceAsync(ctx, out, plan.input);
+    log(ctx, rotate ? `File ${abs} synced with new keys and a new data key` : `File ${abs} synced with new keys`);
+  };
 }
 
 async function updateListedFiles(ctx: CommandContext, config: SopsConfig, options: UpdateKeysOptions): Promise<void> {
   if (options.files.length === 1) return updateListedFile(ctx, config, options.files[0] as string, options);
   let failed = 0;
-  for (const file of options.files) {
-    try {
-      await updateListedFile(ctx, config, file, options);
-    } catch (e) {
-      failed++;
-      reportFailure(ctx, file, e);
+  const onError = (fileCtx: CommandContext, file: string, e: unknown) => {
+    failed++;
+    reportFailure(fileCtx, file, e);
+  };
+  if (options.yes) {
+    // nothing waits on an answer: files are prepared while earlier ones are being written
+    const queue = new WriteBehind(ctx);
+    for (const file of options.files) {
+      await queue.add(
+        (fileCtx) => prepareListedFile(fileCtx, config, file, options),
+        (fileCtx, e) => onError(fileCtx, file, e),
+      );
+    }
+    await queue.drain();
+  } else {
+    for (const file of options.files) {
+      try {
+        await updateListedFile(ctx, config, file, options);
+      } catch (e) {
+        onError(ctx, file, e);
+      }
     }
   }
   if (failed > 0) {

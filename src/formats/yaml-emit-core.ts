@@ -552,11 +552,12 @@ export class Emitter {
     let chomp = '';
     if (value.length === 0) chomp = '-';
     else {
-      const cps = Array.from(value, (ch) => ch.codePointAt(0)!);
-      const last = cps[cps.length - 1]!;
-      if (!isBreak(last)) chomp = '-';
-      else if (cps.length === 1) chomp = '+';
-      else if (isBreak(cps[cps.length - 2]!)) chomp = '+';
+      // Line breaks are single UTF-16 units, so the last two code units tell what the last two
+      // code points would (a surrogate is never a break).
+      const n = value.length;
+      if (!isBreak(value.charCodeAt(n - 1))) chomp = '-';
+      else if (n === 1) chomp = '+';
+      else if (isBreak(value.charCodeAt(n - 2))) chomp = '+';
     }
     if (chomp !== '') this.writeIndicator(chomp, false, false, false);
     this.processLineComment();

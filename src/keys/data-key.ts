@@ -3,7 +3,7 @@
  * group: the key itself; several: one Shamir share per group), and recover it from whichever
  * keys the available identities open, reporting every attempt when that fails (exit 128).
  */
-import type { AgeMasterKey, ForeignMasterKey, KeyGroup, KeyType, MasterKey } from '../core/keys-model.js';
+import type { AgeMasterKey, KeyGroup, KeyType, MasterKey } from '../core/keys-model.js';
 import { getKey } from '../core/tree.js';
 import { TsopsError, isTsopsError, messageOf } from '../errors.js';
 import { parseAgeRecipient, unwrapKey } from './age.js';
@@ -27,7 +27,8 @@ export interface WrapDataKeyOptions {
    * The per-group payloads of the file being rewritten, from {@link unwrapDataKeyPayloads}, when
    * its data key is kept and its groups are the same (same count, same order). They are reused
    * instead of a new split, which is what lets foreign keys be carried: their `enc` wraps the
-   * old payload and tsops cannot re-wrap it.
+   * old payload and tsops cannot re-wrap it. Age keys given as master keys (with their `enc`)
+   * are then carried unchanged too; recipients given as strings are wrapped.
    */
   previousPayloads?: readonly Uint8Array[];
 }
@@ -129,11 +130,13 @@ export async function wrapDataKey(
       }
     });
   }
-  // parse every recipient before wrapping anything, so a bad one fails fast
+  // Parse every recipient before wrapping anything, so a bad one fails fast. With the previous
+  // payloads, an age key already in the file wraps the very payload it gets again: it is kept.
+  const keep = options.previousPayloads !== undefined;
   const parsed = groups.map((g) =>
     g.map((k) => {
       if (typeof k === 'string') return parseAgeRecipient(k);
-      return k.type === 'age' ? parseAgeRecipient(k.recipient) : k;
+      return k.type === 'age' && !keep ? parseAgeRecipient(k.recipient) : k;
     }),
   );
   const { payloads, threshold: t } = groupPayloads(groups.length, dataKey, threshold, options);
@@ -141,7 +144,7 @@ export async function wrapDataKey(
     parsed.map((g, i) =>
       Promise.all(
         g.map(async (k): Promise<MasterKey> => {
-          if ('type' in k) return k as ForeignMasterKey;
+          if ('type' in k) return k;
           const enc = await k.wrap(payloads[i] as Uint8Array);
           const key: AgeMasterKey = { type: 'age', recipient: k.recipient, enc };
           return key;

@@ -5,7 +5,7 @@
  * `updatekeys` over hundreds of files run in a fraction of a second. The stanza format follows
  * age's specification.
  */
-import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, diffieHellman, randomBytes, type KeyObject } from 'node:crypto';
 import { base64nopad, bech32 } from '@scure/base';
 import { chachaOpen, chachaSeal, hkdfSha256 } from './age-primitives.js';
 import { Stanza, type Identity, type Recipient } from './stanza.js';
@@ -13,17 +13,26 @@ import { Stanza, type Identity, type Recipient } from './stanza.js';
 const LABEL = new TextEncoder().encode('age-encryption.org/v1/X25519');
 const ZERO_NONCE = new Uint8Array(12);
 const FILE_KEY_SIZE = 16;
-// DER prefix of a PKCS#8 X25519 private key (RFC 8410), followed by the 32-byte scalar.
-const PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
+// Keys enter node:crypto as JWK: Node reads an OKP private JWK from `d` alone (`x` must be a
+// string and is not used), a raw import in which OpenSSL also derives the public value; DER goes
+// through OpenSSL's decoders at ~0.6 ms a key. That public value is read back from the same
+// object's JWK. Keys are never made by generateKeyPairSync: Node 20 can deadlock when a JWK
+// export meets the garbage collection of the job that generated the key.
 
-function publicKeyObject(raw: Uint8Array): KeyObject {
-  return createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(raw).toString('base64url') }, format: 'jwk' });
+function b64url(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64url');
 }
 
-function rawPublic(key: KeyObject): Uint8Array {
-  const x = key.export({ format: 'jwk' }).x;
+/** The private key object of a 32-byte scalar, and its 32-byte public value. */
+function keyPair(scalar: Uint8Array): { privateKey: KeyObject; publicKey: Uint8Array } {
+  const privateKey = createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: b64url(scalar), x: '' }, format: 'jwk' });
+  const x = privateKey.export({ format: 'jwk' }).x;
   if (typeof x !== 'string') throw new Error('X25519 key without public value');
-  return Buffer.from(x, 'base64url');
+  return { privateKey, publicKey: new Uint8Array(Buffer.from(x, 'base64url')) };
+}
+
+function publicKeyObject(raw: Uint8Array): KeyObject {
+  return createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: b64url(raw) }, format: 'jwk' });
 }
 
 function shared(privateKey: KeyObject, publicKey: KeyObject): Uint8Array {
@@ -70,8 +79,9 @@ export class X25519Recipient implements Recipient {
   }
 
   wrapFileKey(fileKey: Uint8Array): Stanza[] {
-    const { privateKey, publicKey } = generateKeyPairSync('x25519');
-    const ephemeral = rawPublic(publicKey);
+    const scalar = randomBytes(32);
+    const { privateKey, publicKey: ephemeral } = keyPair(scalar);
+    scalar.fill(0);
     const key = wrapKey(shared(privateKey, this.#publicKey), ephemeral, this.#raw);
     const body = chachaSeal(key, ZERO_NONCE, fileKey);
     return [new Stanza(['X25519', base64nopad.encode(ephemeral)], body)];
@@ -84,8 +94,7 @@ export class X25519Identity implements Identity {
   readonly publicKey: Uint8Array;
 
   constructor(secret: Uint8Array) {
-    this.#privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, secret]), format: 'der', type: 'pkcs8' });
-    this.publicKey = rawPublic(createPublicKey(this.#privateKey));
+    ({ privateKey: this.#privateKey, publicKey: this.publicKey } = keyPair(secret));
   }
 
   unwrapFileKey(stanzas: Stanza[]): Uint8Array | null {
