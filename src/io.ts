@@ -88,25 +88,37 @@ export interface Io {
  * synchronously for files, pipes and terminals on Linux, without creating the stream (which
  * loads Node's net and tty modules, a noticeable share of a small command's run). Should the
  * descriptor refuse a write (a non-blocking pipe that is full, say), the rest and everything
- * after it goes through the stream, in order.
+ * after it goes through the stream, in order. When the reader has gone (EPIPE, as with
+ * `tsops decrypt … | head`), further output is dropped quietly, the way a Go program on a
+ * broken pipe ends without a message.
  */
 function fdOutput(fd: 1 | 2, stream: () => NodeJS.WriteStream): Output {
   let viaStream = false;
+  let readerGone = false;
   let isTTY: boolean | undefined;
+  const toStream = (data: string | Uint8Array) => {
+    const s = stream();
+    if (!viaStream) {
+      viaStream = true;
+      s.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code !== 'EPIPE') throw e;
+        readerGone = true;
+      });
+    }
+    s.write(data);
+  };
   return {
     write: (data) => {
-      if (!viaStream) {
-        const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-        let off = 0;
-        try {
-          while (off < bytes.length) off += fs.writeSync(fd, bytes, off, bytes.length - off);
-          return;
-        } catch {
-          viaStream = true;
-          data = bytes.subarray(off);
-        }
+      if (readerGone) return;
+      if (viaStream) return toStream(data);
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+      let off = 0;
+      try {
+        while (off < bytes.length) off += fs.writeSync(fd, bytes, off, bytes.length - off);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EPIPE') readerGone = true;
+        else toStream(bytes.subarray(off));
       }
-      stream().write(data);
     },
     get isTTY() {
       isTTY ??= descriptorIsTTY(fd);

@@ -16,7 +16,8 @@ export class HeldOutput {
   constructor(parent: Io) {
     const hold = (to: Output): Output => ({
       write: (data) => {
-        this.#parts.push({ to, data: typeof data === 'string' ? data : data.slice() });
+        // a copy: Buffer's slice() would share the caller's memory
+        this.#parts.push({ to, data: typeof data === 'string' ? data : Uint8Array.prototype.slice.call(data) });
       },
       get isTTY() {
         return to.isTTY;

@@ -236,6 +236,49 @@ describe('tsops updatekeys FILE', () => {
     assert.deepEqual(recipientsOf(file), [[alice.recipient, bob.recipient]]);
   });
 
+  it('keys already in the file keep their enc byte for byte; only an added recipient gets a new one', async () => {
+    const { dir, file } = await setup([alice, bob], ageRule([alice, bob, carol]));
+    const encBefore = metadataOf(file).keyGroups[0]!.map((k) => (k.type === 'age' ? k.enc : ''));
+    const r = await run(['updatekeys', '-y', 'app.yaml'], { cwd: dir, keys: [alice] });
+    assert.equal(r.code, 0, r.stderr);
+    const after = metadataOf(file).keyGroups[0]!;
+    assert.deepEqual(after.slice(0, 2).map((k) => (k.type === 'age' ? k.enc : '')), encBefore);
+    assert.equal(after[2]?.type === 'age' && after[2].recipient, carol.recipient);
+    assert.equal((await run(['decrypt', 'app.yaml'], { cwd: dir, keys: [carol] })).stdout.toString(), PLAIN);
+  });
+
+  it('when the key groups change, every key wraps its new payload (none is kept)', async () => {
+    const { dir, file } = await setup([alice], groupsRule([[alice], [bob]]));
+    const before = metadataOf(file).keyGroups[0]![0]!;
+    assert.equal((await run(['updatekeys', '-y', 'app.yaml'], { cwd: dir, keys: [alice] })).code, 0);
+    const after = metadataOf(file).keyGroups[0]![0]!;
+    assert.ok(before.type === 'age' && after.type === 'age' && before.recipient === after.recipient);
+    assert.notEqual(after.enc, before.enc);
+  });
+
+  it('-y over several files: messages and diffs come file by file, a failure reported in its place', async () => {
+    const { dir } = await setup([alice], ageRule([alice, bob], '^(app|f)') + ageRule([bob], '^locked'));
+    const names = ['f1.yaml', 'f2.yaml', 'locked.yaml', 'f3.yaml', 'missing.yaml', 'f4.yaml'];
+    for (const n of names.filter((n) => n.startsWith('f'))) await encryptTo(dir, n, PLAIN, [alice.recipient]);
+    await encryptTo(dir, 'locked.yaml', PLAIN, [carol.recipient]);
+    const r = await run(['updatekeys', '-y', ...names], { cwd: dir, keys: [alice] });
+    assert.equal(r.code, 1);
+    const events = r.stderr
+      .split('\n')
+      .flatMap((l) => {
+        const m = /^(?:Syncing keys for file|File) (\S+?)(?: synced with new keys)?$|^tsops: could not update keys for file ([^:]+):/.exec(l);
+        if (!m) return [];
+        const name = path.basename(m[1] ?? m[2]!);
+        return [l.startsWith('Syncing') ? `start ${name}` : l.startsWith('File') ? `done ${name}` : `failed ${name}`];
+      });
+    const expected = names.flatMap((n) => [`start ${n}`, n.startsWith('f') ? `done ${n}` : `failed ${n}`]);
+    assert.deepEqual(events, expected);
+    const added = `${HEADER}Group 1\n    ${alice.recipient}\n+++ ${bob.recipient}\n`;
+    const swapped = `${HEADER}Group 1\n+++ ${bob.recipient}\n--- ${carol.recipient}\n`;
+    assert.equal(r.stdout.toString(), added + added + swapped + added + added);
+    for (const n of names.filter((n) => n.startsWith('f'))) assert.deepEqual(recipientsOf(path.join(dir, n)), [[alice.recipient, bob.recipient]]);
+  });
+
   it('answers piped on stdin go to successive prompts, one file after the other (real binary)', async () => {
     const { dir, file } = await setup([alice], ageRule([alice, bob]));
     const second = path.join(dir, 'second.yaml');

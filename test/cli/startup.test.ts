@@ -1,0 +1,36 @@
+/**
+ * Start-up of the real binary. A small decrypt is mostly Node's own start-up; the modules it
+ * does not need (child processes, sockets, terminals) must stay unloaded, or every run pays
+ * for them.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { generateAgeKeyFile } from '../../src/keys/keygen.js';
+import { tempDir } from '../helpers/paths.js';
+import { cleanEnv, runCli } from '../helpers/run.js';
+
+test('decrypting a small file to a pipe loads neither child_process, net nor tty', async () => {
+  const dir = tempDir();
+  const key = await generateAgeKeyFile({ pq: false, now: new Date() });
+  const keys = path.join(dir, 'keys.txt');
+  fs.writeFileSync(keys, key.text);
+  const plain = path.join(dir, 'app.yaml');
+  fs.writeFileSync(plain, 'user: alice\npassword: hunter2\n');
+  const enc = await runCli(['encrypt', '--age', key.recipient, plain], { env: cleanEnv() });
+  assert.equal(enc.code, 0, enc.stderr);
+  const file = path.join(dir, 'app.enc.yaml');
+  fs.writeFileSync(file, enc.stdout);
+
+  // A preloaded script records which of Node's modules the process loaded, at exit.
+  const record = path.join(dir, 'loaded.txt');
+  const preload = path.join(dir, 'record.cjs');
+  fs.writeFileSync(preload, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(record)}, process.moduleLoadList.join('\\n')));\n`);
+  const r = await runCli(['decrypt', file], { env: cleanEnv({ SOPS_AGE_KEY_FILE: keys, NODE_OPTIONS: `--require ${preload}` }) });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.toString(), 'user: alice\npassword: hunter2\n');
+  const loaded = new Set(fs.readFileSync(record, 'utf8').split('\n'));
+  assert.ok(loaded.has('NativeModule crypto'), 'the record lists the modules decrypt needs');
+  for (const name of ['child_process', 'net', 'tty']) assert.ok(!loaded.has(`NativeModule ${name}`), `${name} was loaded`);
+});
