@@ -173,9 +173,9 @@ export function writeFileAtomicSync(p: string, data: Uint8Array, mode = 0o600): 
 }
 
 /**
- * {@link writeFileAtomicSync} with its fsync on the thread pool: the temp file is written at
- * once, and renamed into place when its data is on disk. The fsync is the slow part; the other
- * calls are cheaper done directly than as thread-pool requests of their own.
+ * {@link writeFileAtomicSync} with its fsync and rename on the thread pool: the temp file is
+ * written at once, and renamed into place when its data is on disk. The fsync is the slow part;
+ * writing the small temp file is cheaper done directly than as thread-pool requests.
  */
 export function writeFileAtomicAsync(p: string, data: Uint8Array, mode = 0o600): Promise<void> {
   const { dir, tmp, finalMode } = replacementOf(p, mode);
@@ -197,20 +197,26 @@ export function writeFileAtomicAsync(p: string, data: Uint8Array, mode = 0o600):
   } catch (e) {
     return fail(e);
   }
+  // The rename goes to the thread pool too: it can wait on the file system's journal while
+  // other files' fsyncs commit it.
   return new Promise((resolve, reject) => {
-    fs.fsync(fd, (synced) => {
+    const failed = (e: unknown) => {
+      fs.rmSync(tmp, { force: true });
+      reject(e);
+    };
+    fs.fsync(fd, (syncError) => {
       try {
         fs.closeSync(fd);
-        if (synced) throw synced;
-        fs.renameSync(tmp, p);
       } catch (e) {
-        fs.rmSync(tmp, { force: true });
-        reject(e);
-        return;
+        return failed(e);
       }
-      deferDirectorySync(dir);
-      removeStaleTemps(dir);
-      resolve();
+      if (syncError) return failed(syncError);
+      fs.rename(tmp, p, (renameError) => {
+        if (renameError) return failed(renameError);
+        deferDirectorySync(dir);
+        removeStaleTemps(dir);
+        resolve();
+      });
     });
   });
 }

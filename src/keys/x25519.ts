@@ -36,8 +36,13 @@ function publicKeyObject(raw: Uint8Array): KeyObject {
 }
 
 function shared(privateKey: KeyObject, publicKey: KeyObject): Uint8Array {
-  const s = diffieHellman({ privateKey, publicKey });
-  // A low-order point gives an all-zero secret; age rejects it.
+  // A low-order point gives an all-zero secret, which age rejects; OpenSSL refuses to derive it.
+  let s: Uint8Array;
+  try {
+    s = diffieHellman({ privateKey, publicKey });
+  } catch {
+    throw new Error('invalid X25519 stanza: low-order point');
+  }
   if (s.every((b) => b === 0)) throw new Error('invalid X25519 stanza: low-order point');
   return s;
 }
