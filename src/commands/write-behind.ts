@@ -8,28 +8,41 @@
 import type { Io, Output } from '../io.js';
 import type { CommandContext } from './context.js';
 
+type Held = { to: Output; data: string | Uint8Array };
+
+/** One held stream: its writes are queued for the parent's stream. */
+class HeldStream implements Output {
+  constructor(
+    private readonly to: Output,
+    private readonly parts: Held[],
+  ) {}
+
+  write(data: string | Uint8Array): void {
+    // a copy: Buffer's slice() would share the caller's memory
+    this.parts.push({ to: this.to, data: typeof data === 'string' ? data : Uint8Array.prototype.slice.call(data) });
+  }
+
+  get isTTY(): boolean {
+    return this.to.isTTY;
+  }
+}
+
 /** An Io whose stdout and stderr writes are kept, in order, until released. */
 export class HeldOutput {
   readonly io: Io;
-  #parts: { to: Output; data: string | Uint8Array }[] = [];
+  #parts: Held[] = [];
 
   constructor(parent: Io) {
-    const hold = (to: Output): Output => ({
-      write: (data) => {
-        // a copy: Buffer's slice() would share the caller's memory
-        this.#parts.push({ to, data: typeof data === 'string' ? data : Uint8Array.prototype.slice.call(data) });
-      },
-      get isTTY() {
-        return to.isTTY;
-      },
-    });
     // Everything else is the parent's, looked up through the prototype (its getters stay lazy).
-    this.io = Object.create(parent, { stdout: { value: hold(parent.stdout) }, stderr: { value: hold(parent.stderr) } }) as Io;
+    this.io = Object.create(parent, {
+      stdout: { value: new HeldStream(parent.stdout, this.#parts) },
+      stderr: { value: new HeldStream(parent.stderr, this.#parts) },
+    }) as Io;
   }
 
   release(): void {
-    for (const p of this.#parts) p.to.write(p.data);
-    this.#parts = [];
+    const parts = this.#parts.splice(0);
+    for (const p of parts) p.to.write(p.data);
   }
 }
 

@@ -12,8 +12,11 @@ const BASE64_LINE = /^[A-Za-z0-9+/=]+$/;
 
 /** Armor a binary age file: 64-column lines, ending with a newline. */
 export function armorEncode(file: Uint8Array): string {
+  // 48 bytes make 64 base64 columns, so one padded encoding cut every 64 characters is the same
+  // as encoding line by line.
+  const text = Buffer.from(file.buffer, file.byteOffset, file.length).toString('base64');
   let out = `${BEGIN}\n`;
-  for (let i = 0; i < file.length; i += 48) out += `${base64.encode(file.subarray(i, i + 48))}\n`;
+  for (let i = 0; i < text.length; i += 64) out += `${text.slice(i, i + 64)}\n`;
   return `${out}${END}\n`;
 }
 
