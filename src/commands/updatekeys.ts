@@ -1,6 +1,8 @@
 /**
  * `tsops updatekeys` (spec §8.2): make files' key groups match their creation rule. The existing
- * data key is re-wrapped, so values, `mac` and `lastmodified` stay as they are.
+ * data key is kept, so values, `mac` and `lastmodified` stay as they are; keys already in a file
+ * keep their `enc` unless the groups or threshold change, and added recipients get the data key
+ * (or their group's share) wrapped for them.
  *
  * Beyond sops: with no file (or `--all`) every sops-encrypted file the config governs is synced
  * after one confirmation; `--dry-run` only shows the changes; `--rotate` (or the question asked
@@ -127,7 +129,7 @@ export function planKeyUpdate(name: string, input: Input, doc: SopsDocument, rul
 }
 
 /**
- * Carry out a plan and return the file's new bytes: unwrap the existing data key and re-wrap it
+ * Carry out a plan and return the file's new bytes: unwrap the existing data key and wrap it
  * for the new groups (values, MAC and `lastmodified` untouched), or with `rotate` decrypt
  * everything (MAC checked) and re-encrypt it under a new data key.
  */

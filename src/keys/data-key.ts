@@ -16,7 +16,8 @@ import type { RandomSource } from './shamir.js';
 
 /**
  * One key of a group to write: an age recipient string (wrapped), an existing age key (re-wrapped
- * for its recipient; its old `enc` is dropped), or a foreign key (carried unchanged).
+ * for its recipient, or kept with its `enc` when the payloads stay: see `previousPayloads`), or
+ * a foreign key (carried unchanged).
  */
 export type KeyEntry = string | MasterKey;
 
