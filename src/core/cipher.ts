@@ -157,7 +157,9 @@ export class ValueCipher {
       const d = createDecipheriv('aes-256-gcm', this.key, parts.iv);
       d.setAAD(Buffer.from(aad, 'utf8'));
       d.setAuthTag(parts.tag);
-      plain = Buffer.concat([d.update(parts.data), d.final()]);
+      // As in encryptRaw: final() only checks the tag and adds no bytes.
+      plain = d.update(parts.data);
+      d.final();
     } catch {
       throw new TsopsError('DECRYPT_TREE', 'could not decrypt with AES_GCM: message authentication failed');
     }
