@@ -58,7 +58,7 @@ export interface Io {
    */
   writeFileAtomic(p: string, data: Uint8Array, mode?: number): void;
   /**
-   * {@link writeFileAtomic} with the write and the fsync on Node's thread pool, so the writes
+   * {@link writeFileAtomic} with the fsync and the rename on Node's thread pool, so the writes
    * of several files overlap; resolves once the file is renamed into place.
    */
   writeFileAtomicAsync?(p: string, data: Uint8Array, mode?: number): Promise<void>;

@@ -19,7 +19,7 @@ import type { CreationRule, RuleKeyGroup, SopsConfig } from '../config/types.js'
 import { parseAgeRecipient } from '../keys/age.js';
 import { unwrapDataKeyPayloads, wrapDataKey, type KeyEntry } from '../keys/data-key.js';
 import type { CommandContext } from './context.js';
-import { parseSopsFile, readInput, withFile, withFileAsync, writeInPlaceAsync, writeOutput, type Input } from './files.js';
+import { parseSopsFile, readInput, withFile, withFileAsync, writeInPlaceAsync, type Input } from './files.js';
 import {
   diffAgainstRule,
   formatKeyGroupsDiff,
@@ -226,10 +226,6 @@ function reportFailure(ctx: CommandContext, file: string, e: unknown, brief = fa
   }
 }
 
-function writeInPlace(ctx: CommandContext, plan: KeyUpdatePlan, out: Uint8Array): void {
-  writeOutput(ctx, out, { inPlace: true }, plan.input);
-}
-
 /** One named file, as sops does it: log, diff on stdout, ask, re-wrap, write in place. */
 async function updateListedFile(ctx: CommandContext, config: SopsConfig, file: string, options: UpdateKeysOptions): Promise<void> {
   const write = await prepareListedFile(ctx, config, file, options);
@@ -310,7 +306,7 @@ async function updateRepository(ctx: CommandContext, config: SopsConfig, options
   const display = (abs: string) => path.relative(cwd, abs) || abs;
   const scan = scanRepository(ctx.io, config);
   let failed = 0;
-  const fail = (name: string, e: unknown) => reportFailure(ctx, name, e, failed++ > 0);
+  const fail = (name: string, e: unknown, to = ctx) => reportFailure(to, name, e, failed++ > 0);
   for (const p of scan.problems) fail(display(p.file.path), p.error);
   const plans: KeyUpdatePlan[] = [];
   let upToDate = 0;
@@ -355,19 +351,28 @@ async function updateRepository(ctx: CommandContext, config: SopsConfig, options
   const rotations = await chooseRotations(ctx, options, plans);
   let updated = 0;
   let rotated = 0;
+  // Nothing is asked from here on: files are prepared while earlier ones are being written.
+  const queue = new WriteBehind(ctx);
   for (const [i, plan] of plans.entries()) {
     const rotate = rotations.has(plan);
     const at = `[${i + 1}/${plans.length}] ${plan.name}`;
-    try {
-      writeInPlace(ctx, plan, await applyKeyUpdate(ctx, plan, rotate));
-      updated++;
-      if (rotate) rotated++;
-      log(ctx, `${at}: ${rotate ? 'updated with a new data key' : 'updated'}`);
-    } catch (e) {
-      log(ctx, `${at}: failed`);
-      fail(plan.name, e);
-    }
+    await queue.add(
+      async (fileCtx) => {
+        const out = await applyKeyUpdate(fileCtx, plan, rotate);
+        return async () => {
+          await writeInPlaceAsync(fileCtx, out, plan.input);
+          updated++;
+          if (rotate) rotated++;
+          log(fileCtx, `${at}: ${rotate ? 'updated with a new data key' : 'updated'}`);
+        };
+      },
+      (fileCtx, e) => {
+        log(fileCtx, `${at}: failed`);
+        fail(plan.name, e, fileCtx);
+      },
+    );
   }
+  await queue.drain();
   log(ctx, `${updated} file(s) updated${rotated > 0 ? ` (${rotated} with a new data key)` : ''}, ${upToDate} already up to date`);
   return finish();
 }

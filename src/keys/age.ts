@@ -22,8 +22,8 @@ import {
 
 export type { AgeLibIdentity, AgeLibRecipient };
 
-/** age-encryption, loaded on first use: only post-quantum keys need it here. */
-const ageLibrary = () => import('age-encryption');
+/** age-encryption, loaded on first use: only post-quantum keys and passphrase-protected files need it. */
+export const ageLibrary = () => import('age-encryption');
 
 /** Length of an mlkem768x25519 public key (ML-KEM-768 encapsulation key, then X25519). */
 const PQ_RECIPIENT_BYTES = 1216;

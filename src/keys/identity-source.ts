@@ -4,7 +4,7 @@
  * the age sources (identities.ts) and the SSH sources.
  */
 import { messageOf } from '../errors.js';
-import { identityLineKind, parseNativeIdentity } from './age.js';
+import { ageLibrary, identityLineKind, parseNativeIdentity } from './age.js';
 import type { Identity } from './age.js';
 import { redactSecrets } from './key-report.js';
 import { splitCommand } from './command-line.js';
@@ -166,7 +166,7 @@ export async function parseSourceContent(
     } catch (e) {
       return sourceFailure(location, `could not read passphrase for '${location}': ${messageOf(e)}`, extra);
     }
-    const decrypter = new (await import('age-encryption')).Decrypter();
+    const decrypter = new (await ageLibrary()).Decrypter();
     decrypter.addPassphrase(passphrase);
     let inner: Uint8Array;
     try {
