@@ -6,18 +6,17 @@
  * Anything else (anchors, flow collections, multi-line flow scalars, folded blocks, complex
  * keys, tags on collections, directives) throws {@link Unsupported} so the library parser runs.
  */
-import { Comment, Timestamp, isMap, newList, newMap } from '../core/tree.js';
+import { Comment, isMap, newList, newMap } from '../core/tree.js';
 import type { MapItem, TreeList, TreeMap, Value } from '../core/tree.js';
 import { resolvePlain } from './yaml-scalars.js';
 import {
   MAX_YAML_DEPTH,
   Unsupported,
   checkMergeValue,
-  decodeBinary,
   depthError,
   duplicateKeyError,
   rootTypeError,
-  parseError,
+  resolveCoreTag,
   unescapeDouble,
 } from './yaml-parse-types.js';
 import type { NonStringKey, ParsedYaml } from './yaml-parse-types.js';
@@ -495,30 +494,10 @@ class FastParser {
 
   private resolve(text: string, quoted: boolean, tag: string | undefined, lineNo: number): Value {
     if (tag === undefined) return quoted ? text : resolvePlain(text);
-    switch (tag) {
-      case '!!str':
-        return text;
-      case '!!binary':
-        return decodeBinary(text, lineNo);
-      case '!!int':
-      case '!!float':
-      case '!!bool':
-      case '!!null':
-      case '!!timestamp': {
-        const v = resolvePlain(text);
-        if (tag === '!!int' && typeof v === 'bigint') return v;
-        if (tag === '!!float' && typeof v === 'number') return v;
-        if (tag === '!!float' && typeof v === 'bigint') return Number(v);
-        if (tag === '!!bool' && typeof v === 'boolean') return v;
-        if (tag === '!!null' && v === null) return null;
-        if (tag === '!!timestamp' && v instanceof Timestamp) return v;
-        // the value is not quoted: it may be a secret being edited
-        throw parseError(`line ${lineNo}: cannot decode the value as a ${tag}`);
-      }
-      default:
-        if (tag.startsWith('!!') || tag.startsWith('!')) return text;
-        throw new Unsupported('tag');
-    }
+    const core = resolveCoreTag(text, tag, lineNo);
+    if (core !== undefined) return core;
+    if (tag.startsWith('!')) return text;
+    throw new Unsupported('tag');
   }
 
   /** A literal block scalar (`|`, `|-`, `|+`, `|2`); folded blocks go to the library. */

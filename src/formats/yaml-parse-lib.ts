@@ -6,10 +6,10 @@
  */
 import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import type { Document, Node as YamlNode, Scalar } from 'yaml';
-import { Comment, Timestamp, newList, newMap } from '../core/tree.js';
+import { Comment, newList, newMap } from '../core/tree.js';
 import type { MapItem, TreeList, TreeMap, Value } from '../core/tree.js';
 import { resolvePlain } from './yaml-scalars.js';
-import { MAX_YAML_DEPTH, checkMergeValue, decodeBinary, depthError, duplicateKeyError, parseError, rootTypeError } from './yaml-parse-types.js';
+import { MAX_YAML_DEPTH, checkMergeValue, depthError, duplicateKeyError, parseError, resolveCoreTag, rootTypeError } from './yaml-parse-types.js';
 import type { NonStringKey, ParsedYaml } from './yaml-parse-types.js';
 
 const TAG_PREFIX = 'tag:yaml.org,2002:';
@@ -50,28 +50,8 @@ class Converter {
     const plain = node.type === 'PLAIN';
     if (tag === undefined || tag === '!') return plain && tag === undefined ? resolvePlain(text) : text;
     const short = tag.startsWith(TAG_PREFIX) ? `!!${tag.slice(TAG_PREFIX.length)}` : tag;
-    switch (short) {
-      case '!!str':
-        return text;
-      case '!!binary':
-        return decodeBinary(text, this.line(node));
-      case '!!int':
-      case '!!float':
-      case '!!bool':
-      case '!!null':
-      case '!!timestamp': {
-        const v = resolvePlain(text);
-        if (short === '!!int' && typeof v === 'bigint') return v;
-        if (short === '!!float' && (typeof v === 'number' || typeof v === 'bigint')) return Number(v);
-        if (short === '!!bool' && typeof v === 'boolean') return v;
-        if (short === '!!null' && v === null) return null;
-        if (short === '!!timestamp' && v instanceof Timestamp) return v;
-        // the value is not quoted: it may be a secret being edited
-        throw parseError(`line ${this.line(node)}: cannot decode the value as a ${short}`);
-      }
-      default:
-        return text;
-    }
+    const core = resolveCoreTag(text, short, this.line(node));
+    return core === undefined ? text : core;
   }
 
   value(node: YamlNode | null | undefined, depth: number): Value {

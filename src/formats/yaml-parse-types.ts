@@ -1,6 +1,7 @@
 /** Results, errors and scalar helpers shared by the two YAML parsers (fast block parser, library). */
 import { TsopsError } from '../errors.js';
-import { Comment, isList, isMap } from '../core/tree.js';
+import { Comment, Timestamp, isList, isMap } from '../core/tree.js';
+import { resolvePlain } from './yaml-scalars.js';
 import type { TreeMap, Value } from '../core/tree.js';
 
 /** Where a mapping key that is not a string (`1:`, `true:`, `2024-01-01:`) was seen. */
@@ -104,3 +105,32 @@ export function unescapeDouble(s: string): string {
   return out;
 }
 
+
+/**
+ * The value of a scalar with a YAML core tag in short form (`!!str`, `!!int`, …), as go-yaml
+ * decodes it; a value the tag does not fit is a parse error naming only the line (the value may
+ * be a secret being edited). Undefined for any other tag, which each parser treats its own way.
+ */
+export function resolveCoreTag(text: string, tag: string, line: number): Value | undefined {
+  switch (tag) {
+    case '!!str':
+      return text;
+    case '!!binary':
+      return decodeBinary(text, line);
+    case '!!int':
+    case '!!float':
+    case '!!bool':
+    case '!!null':
+    case '!!timestamp': {
+      const v = resolvePlain(text);
+      if (tag === '!!int' && typeof v === 'bigint') return v;
+      if (tag === '!!float' && (typeof v === 'number' || typeof v === 'bigint')) return Number(v);
+      if (tag === '!!bool' && typeof v === 'boolean') return v;
+      if (tag === '!!null' && v === null) return null;
+      if (tag === '!!timestamp' && v instanceof Timestamp) return v;
+      throw parseError(`line ${line}: cannot decode the value as a ${tag}`);
+    }
+    default:
+      return undefined;
+  }
+}
