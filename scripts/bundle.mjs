@@ -15,6 +15,10 @@ const requireHere = createRequire(path.join(root, 'package.json'));
 const deferred = [
   { spec: 'yaml' },
   { spec: '@noble/curves/ed25519.js' },
+  // ChaCha20-Poly1305 from node:crypto on Node; this is the fallback for runtimes without it.
+  { spec: '@noble/ciphers/chacha.js' },
+  // Encrypted OpenSSH keys only.
+  { spec: 'bcrypt-pbkdf' },
   { spec: 'age-encryption' },
   { spec: 'node:child_process', importer: /[\\/]node_modules[\\/]commander[\\/]/ },
   { spec: 'child_process', importer: /[\\/]node_modules[\\/]commander[\\/]/ },

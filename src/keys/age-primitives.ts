@@ -1,9 +1,11 @@
 /**
  * The symmetric primitives of age's stanzas and payload (HKDF-SHA-256, HMAC-SHA-256,
  * ChaCha20-Poly1305), from node:crypto: native code with no warm-up, which matters when a run
- * wraps keys for hundreds of files or decrypts one small file and exits.
+ * wraps keys for hundreds of files or decrypts one small file and exits. A runtime whose
+ * node:crypto lacks ChaCha20-Poly1305 (Bun, for the standalone binary) gets @noble/ciphers'.
  */
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, getCiphers, hkdfSync } from 'node:crypto';
+import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 
 const TAG = 16;
 const EMPTY = new Uint8Array(0);
@@ -22,8 +24,15 @@ function bytes(b: Buffer): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.length);
 }
 
+let nativeChacha: boolean | undefined;
+/** Whether this runtime's node:crypto has ChaCha20-Poly1305 (asked once). */
+function hasNativeChacha(): boolean {
+  return (nativeChacha ??= getCiphers().includes('chacha20-poly1305'));
+}
+
 /** ChaCha20-Poly1305 seal: ciphertext followed by the 16-byte tag. */
 export function chachaSeal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array): Uint8Array {
+  if (!hasNativeChacha()) return chacha20poly1305(key, nonce).encrypt(plaintext);
   const c = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG });
   return bytes(Buffer.concat([c.update(plaintext), c.final(), c.getAuthTag()]));
 }
@@ -31,6 +40,13 @@ export function chachaSeal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8A
 /** ChaCha20-Poly1305 open; throws when the tag does not match (or the input is shorter than one). */
 export function chachaOpen(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array): Uint8Array {
   if (sealed.length < TAG) throw new Error('invalid ciphertext: too short');
+  if (!hasNativeChacha()) {
+    try {
+      return chacha20poly1305(key, nonce).decrypt(sealed);
+    } catch {
+      throw new Error('invalid ciphertext: authentication failed');
+    }
+  }
   const d = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG });
   d.setAuthTag(sealed.subarray(sealed.length - TAG));
   const body = d.update(sealed.subarray(0, sealed.length - TAG));

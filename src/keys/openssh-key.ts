@@ -4,7 +4,7 @@
  * Only Ed25519 and RSA keys are usable as age identities (spec §4.3).
  */
 import { createDecipheriv, createPrivateKey, timingSafeEqual, type KeyObject } from 'node:crypto';
-import { createRequire } from 'node:module';
+import { pbkdf as bcryptPbkdf } from 'bcrypt-pbkdf';
 import { base64 } from '@scure/base';
 import { chacha20orig } from '@noble/ciphers/chacha.js';
 import { poly1305 } from '@noble/ciphers/_poly1305.js';
@@ -73,23 +73,6 @@ const CIPHERS: Record<string, CipherSpec> = {
   'aes256-gcm@openssh.com': { node: 'aes-256-gcm', keyLen: 32, ivLen: 12, blockSize: 16, authLen: 16 },
   'chacha20-poly1305@openssh.com': { node: undefined, keyLen: 64, ivLen: 0, blockSize: 8, authLen: 16 },
 };
-
-type BcryptPbkdf = (
-  pass: Uint8Array,
-  passlen: number,
-  salt: Uint8Array,
-  saltlen: number,
-  key: Uint8Array,
-  keylen: number,
-  rounds: number,
-) => number;
-
-let bcryptPbkdf: BcryptPbkdf | undefined;
-function loadBcryptPbkdf(): BcryptPbkdf {
-  // A CommonJS package without type declarations: load it through require and give it a type.
-  bcryptPbkdf ??= (createRequire(import.meta.url)('bcrypt-pbkdf') as { pbkdf: BcryptPbkdf }).pbkdf;
-  return bcryptPbkdf;
-}
 
 interface Pem {
   /** The whole armored block. */
@@ -237,7 +220,7 @@ function decryptPrivateSection(c: OpenSshContainer, spec: CipherSpec, passphrase
   }
   const pass = new TextEncoder().encode(passphrase);
   const derived = new Uint8Array(spec.keyLen + spec.ivLen);
-  if (loadBcryptPbkdf()(pass, pass.length, salt, salt.length, derived, derived.length, rounds) !== 0) {
+  if (bcryptPbkdf(pass, pass.length, salt, salt.length, derived, derived.length, rounds) !== 0) {
     throw new TsopsError('UNSUPPORTED', 'invalid openssh private key: bad bcrypt parameters');
   }
   const key = derived.subarray(0, spec.keyLen);

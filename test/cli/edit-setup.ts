@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { generateAgeKeyFile } from '../../src/keys/keygen.js';
-import { binPath, tempDir } from '../helpers/paths.js';
+import { tempDir, tsopsCommand } from '../helpers/paths.js';
 import { cleanEnv, runInProcess, type RunOutcome } from '../helpers/run.js';
 
 export const alice = await generateAgeKeyFile({ pq: false, now: new Date() });
@@ -93,7 +93,7 @@ export function runOnTerminal(
   react: (screen: string) => string | undefined,
 ): Promise<RunOutcome & { screen: string }> {
   return new Promise((resolve, reject) => {
-    const command = [process.execPath, binPath, ...argv].map(quote).join(' ');
+    const command = [...tsopsCommand, ...argv].map(quote).join(' ');
     const env = Object.fromEntries(Object.entries({ ...settings.env, SHELL: '/bin/sh' }).filter(([, v]) => v !== undefined));
     const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: settings.cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     let screen = '';

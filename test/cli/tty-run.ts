@@ -3,7 +3,7 @@
  * pseudo-terminal made by `script` so passphrase prompts can be answered like a user would.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { binPath } from '../helpers/paths.js';
+import { tsopsCommand } from '../helpers/paths.js';
 import { cleanEnv, type RunOutcome, type RunSettings } from '../helpers/run.js';
 
 const definedEnv = (env: Record<string, string | undefined>): NodeJS.ProcessEnv =>
@@ -12,7 +12,7 @@ const definedEnv = (env: Record<string, string | undefined>): NodeJS.ProcessEnv 
 /** The CLI as a child in its own session: it has no terminal, so any prompt fails instead of waiting. */
 export function runDetached(argv: string[], settings: RunSettings = {}): Promise<RunOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, ...argv], {
+    const child = spawn(tsopsCommand[0], [...tsopsCommand.slice(1), ...argv], {
       cwd: settings.cwd ?? process.cwd(),
       env: definedEnv(settings.env ?? cleanEnv()),
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -55,7 +55,7 @@ const quote = (s: string): string => `'${s.replaceAll("'", "'\\''")}'`;
  */
 export function runWithTerminal(argv: string[], answers: string[], settings: RunSettings = {}): Promise<TerminalRun> {
   return new Promise((resolve, reject) => {
-    const command = [process.execPath, binPath, ...argv].map(quote).join(' ');
+    const command = [...tsopsCommand, ...argv].map(quote).join(' ');
     const child = spawn('script', ['-qec', command, '/dev/null'], {
       cwd: settings.cwd ?? process.cwd(),
       env: definedEnv({ ...(settings.env ?? cleanEnv()), SHELL: '/bin/sh' }),

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { generateAgeKeyFile, type AgeKeyFile } from '../../src/keys/keygen.js';
 import { parseMetadata } from '../../src/core/metadata.js';
 import { storeFor } from '../../src/formats/index.js';
-import { binPath } from '../helpers/paths.js';
+import { tsopsCommand } from '../helpers/paths.js';
 import { cleanEnv, runInProcess } from '../helpers/run.js';
 
 /** Deterministic random numbers (mulberry32), so a failing run can be repeated with its seed. */
@@ -157,7 +157,7 @@ function run(argv: string[], ctx: Ctx, killAt: KillAt): Promise<{ killed: boolea
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const env = Object.fromEntries(Object.entries(ctx.env).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv;
-    const child = spawn(process.execPath, [binPath, ...argv], { cwd: ctx.dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(tsopsCommand[0], [...tsopsCommand.slice(1), ...argv], { cwd: ctx.dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
     let killed = false;

@@ -12,6 +12,15 @@ export const sharedDir = path.resolve(repoRoot, '..', 'shared');
 export const interopDir = path.join(sharedDir, 'interop');
 /** The built CLI entry point. */
 export const binPath = path.join(repoRoot, 'bin', 'tsops.cjs');
+/**
+ * The standalone executable the CLI tests run instead of Node, when `TSOPS_TEST_BIN` names one
+ * (`npm run compile` writes `dist/tsops`); a relative path is taken from the repository root.
+ */
+export const standaloneBin: string | undefined = process.env['TSOPS_TEST_BIN']
+  ? path.resolve(repoRoot, process.env['TSOPS_TEST_BIN'])
+  : undefined;
+/** The program and leading arguments that start tsops: the standalone binary, or Node with the launcher. */
+export const tsopsCommand: readonly [string, ...string[]] = standaloneBin !== undefined ? [standaloneBin] : [process.execPath, binPath];
 
 const created: string[] = [];
 let cleanupRegistered = false;

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { nodeIo, type Io } from '../../src/io.js';
 import { main } from '../../src/main.js';
-import { binPath } from './paths.js';
+import { tsopsCommand } from './paths.js';
 
 export interface RunOutcome {
   code: number;
@@ -49,7 +49,7 @@ export async function runInProcess(argv: string[], settings: RunSettings = {}): 
 export function runCli(argv: string[], settings: RunSettings = {}): Promise<RunOutcome> {
   return new Promise((resolve, reject) => {
     const env = settings.env ?? cleanEnv();
-    const child = spawn(process.execPath, [binPath, ...argv], {
+    const child = spawn(tsopsCommand[0], [...tsopsCommand.slice(1), ...argv], {
       cwd: settings.cwd ?? process.cwd(),
       env: Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv,
       stdio: ['pipe', 'pipe', 'pipe'],
