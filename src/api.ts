@@ -7,12 +7,11 @@
  * const plain = await decryptData(enc, { format: 'yaml', identities: ['AGE-SECRET-KEY-1…'] });
  * ```
  */
-import { randomBytes } from 'node:crypto';
 import { TsopsError } from './errors.js';
-import { ValueCipher } from './core/cipher.js';
-import { decryptDocument, encryptDocument, type SopsDocument } from './core/document.js';
+import { decryptDocument, type SopsDocument } from './core/document.js';
 import { DEFAULT_SELECTOR, type Selector } from './core/keys-model.js';
-import { SOPS_FORMAT_VERSION, formatMetadata, parseMetadata } from './core/metadata.js';
+import { formatMetadata, parseMetadata } from './core/metadata.js';
+import { checkEncryptable, encryptNewDocument } from './core/sops-file.js';
 import { tryCompileGoRegex } from './core/regex.js';
 import type { Branches } from './core/tree.js';
 import { storeFor, type FormatName } from './formats/index.js';
@@ -79,30 +78,18 @@ export interface EncryptDataOptions {
 
 /** Encrypt a plaintext document to the given age recipients, as `tsops encrypt` does. */
 export async function encryptData(data: Uint8Array, options: EncryptDataOptions): Promise<Uint8Array> {
-  const branches = storeFor(options.format).parsePlain(data);
-  if (branches.length === 0) throw new TsopsError('EMPTY_FILE', 'file cannot be completely empty, it must contain at least one document');
+  const store = storeFor(options.format);
+  const branches = store.parsePlain(data);
+  checkEncryptable(branches, store.looksEncrypted(branches), '');
   const groups = options.recipients.length > 0 && Array.isArray(options.recipients[0])
     ? (options.recipients as readonly (readonly string[])[]).map((g) => [...g])
     : [[...(options.recipients as readonly string[])]];
-  const dataKey = randomBytes(32);
-  const wrapped = await wrapDataKey(groups, dataKey, options.shamirThreshold ?? 0);
-  const doc: SopsDocument = {
-    branches,
-    metadata: {
-      keyGroups: wrapped.groups,
-      shamirThreshold: wrapped.threshold,
-      lastModified: '',
-      mac: '',
-      macOnlyEncrypted: options.macOnlyEncrypted ?? false,
-      selector: options.format === 'binary' ? undefined : (options.selector ?? DEFAULT_SELECTOR),
-      version: SOPS_FORMAT_VERSION,
-    },
-  };
-  try {
-    encryptDocument(doc, new ValueCipher(dataKey), { now: options.now ?? new Date(), compileRegex: tryCompileGoRegex });
-  } finally {
-    dataKey.fill(0);
-  }
+  const doc = await encryptNewDocument(branches, (dataKey) => wrapDataKey(groups, dataKey, options.shamirThreshold ?? 0), {
+    selector: options.format === 'binary' ? undefined : (options.selector ?? DEFAULT_SELECTOR),
+    macOnlyEncrypted: options.macOnlyEncrypted ?? false,
+    now: options.now ?? new Date(),
+    compileRegex: tryCompileGoRegex,
+  });
   const out = storeFor(options.outputFormat ?? options.format);
   return out.emitEncrypted(doc.branches, formatMetadata(doc.metadata), options.emit);
 }

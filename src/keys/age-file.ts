@@ -7,6 +7,8 @@
  * keeps private (post-quantum, passphrase).
  */
 import { randomBytes } from 'node:crypto';
+import { concatBytes } from '@noble/hashes/utils.js';
+import { equalBytes } from '@noble/ciphers/utils.js';
 import { base64nopad } from '@scure/base';
 import { chachaOpen, chachaSeal, hkdfSha256, hmacSha256 } from './age-primitives.js';
 import { Stanza, type Identity, type Recipient } from './stanza.js';
@@ -18,16 +20,6 @@ const enc = new TextEncoder();
 const dec = new TextDecoder();
 const HEADER_LABEL = enc.encode('header');
 const PAYLOAD_LABEL = enc.encode('payload');
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-}
 
 function headerMac(fileKey: Uint8Array, headerNoMac: Uint8Array): Uint8Array {
   return hmacSha256(hkdfSha256(fileKey, undefined, HEADER_LABEL, 32), headerNoMac);
@@ -58,7 +50,7 @@ export async function encryptAgeFile(recipients: readonly Recipient[], plaintext
   const stanzas: Stanza[] = [];
   for (const r of recipients) stanzas.push(...(await r.wrapFileKey(fileKey)));
   const headerNoMac = encodeHeaderNoMac(stanzas);
-  const header = concat([headerNoMac, enc.encode(` ${base64nopad.encode(headerMac(fileKey, headerNoMac))}\n`)]);
+  const header = concatBytes(headerNoMac, enc.encode(` ${base64nopad.encode(headerMac(fileKey, headerNoMac))}\n`));
   const nonce = randomBytes(16);
   const key = hkdfSha256(fileKey, nonce, PAYLOAD_LABEL, 32);
   const chunks: Uint8Array[] = [header, nonce];
@@ -71,7 +63,7 @@ export async function encryptAgeFile(recipients: readonly Recipient[], plaintext
     offset = end;
   } while (offset < plaintext.length);
   fileKey.fill(0);
-  return concat(chunks);
+  return concatBytes(...chunks);
 }
 
 interface ParsedHeader {
@@ -105,7 +97,7 @@ function parseHeader(file: Uint8Array): ParsedHeader {
       body.push(bytes);
       if (bytes.length < 48) break;
     }
-    stanzas.push(new Stanza(args, concat(body)));
+    stanzas.push(new Stanza(args, concatBytes(...body)));
     line = nextLine();
   }
   if (!line.startsWith('--- ')) throw new Error('invalid header');
@@ -113,13 +105,6 @@ function parseHeader(file: Uint8Array): ParsedHeader {
   // The MAC covers the header up to and including "---".
   const headerNoMac = file.subarray(0, pos - 1 - line.length + 3);
   return { stanzas, headerNoMac, mac, payload: file.subarray(pos) };
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
 }
 
 /**
@@ -148,5 +133,5 @@ export async function decryptAgeFile(identities: readonly Identity[], file: Uint
     out.push(chachaOpen(key, streamNonce(counter++, last), body.subarray(offset, end)));
     offset = end;
   }
-  return concat(out);
+  return concatBytes(...out);
 }

@@ -13,6 +13,7 @@ import { formatAgeKeyError, formatDataKeyFailure } from './key-report.js';
 import type { GroupAttempt, KeyAttempt } from './key-report.js';
 import { combine, shareAt, split } from './shamir.js';
 import type { RandomSource } from './shamir.js';
+import { equalBytes } from '@noble/ciphers/utils.js';
 
 /**
  * One key of a group to write: an age recipient string (wrapped), an existing age key (re-wrapped
@@ -38,10 +39,6 @@ export interface WrappedKeyGroups {
   groups: KeyGroup[];
   /** The threshold to store: N when 0 was asked with N ≥ 2 groups (spec §5). */
   threshold: number;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 /** The identity string sops shows for a master key (spec §4.4, "ToString"). */
@@ -76,7 +73,7 @@ function groupPayloads(
 ): { payloads: readonly Uint8Array[]; threshold: number } {
   const previous = options.previousPayloads;
   if (groupCount === 1) {
-    if (previous && !(previous.length === 1 && sameBytes(previous[0] as Uint8Array, dataKey))) {
+    if (previous && !(previous.length === 1 && equalBytes(previous[0] as Uint8Array, dataKey))) {
       throw new TsopsError('GENERIC', 'the previous key group payloads do not match the data key');
     }
     return { payloads: [dataKey], threshold };
@@ -92,7 +89,7 @@ function groupPayloads(
     } catch {
       recovered = undefined;
     }
-    if (!recovered || !sameBytes(recovered, dataKey)) {
+    if (!recovered || !equalBytes(recovered, dataKey)) {
       throw new TsopsError('GENERIC', 'the previous key group payloads do not match the data key');
     }
     return { payloads: previous, threshold: t };

@@ -4,6 +4,8 @@
  */
 import { base64 } from '@scure/base';
 import { TsopsError, type ErrorCode } from '../errors.js';
+import { concatBytes } from '@noble/hashes/utils.js';
+import { equalBytes } from '@noble/ciphers/utils.js';
 
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
@@ -104,25 +106,8 @@ export function encodeMpint(magnitude: Uint8Array): Uint8Array {
   return encodeSshString(trimmed);
 }
 
-/** Concatenates byte arrays. */
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  let len = 0;
-  for (const p of parts) len += p.length;
-  const out = new Uint8Array(len);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
-
-/** Byte equality for public data (not constant-time). */
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
+// The byte helpers of @noble/hashes and @noble/ciphers, under the names the SSH code uses.
+export { concatBytes, equalBytes as bytesEqual };
 
 /** An SSH public key decoded from its wire form. `wire` is the exact encoding it came from. */
 export type SshPublicKey =
