@@ -21,6 +21,10 @@ import { registerRotate } from './rotate.js';
 import { registerUpdateKeys } from './updatekeys.js';
 import { registerGroups } from './groups.js';
 import { VERSION } from '../version.js';
+import { checkForeignFlags, foreignGlobalOptions } from './sops-flags.js';
+import { registerExtraCommands } from './extra-commands.js';
+
+export const VERSION_LINE = `tsops ${VERSION} (sops 3.13.2 compatible)`;
 
 /** Long flags sops accepts with a single dash (Go's flag package); rewritten to `--name`. */
 const SINGLE_DASH_LONG = /^-([a-z][a-z0-9-]+)(=.*)?$/;
@@ -49,6 +53,7 @@ export function parseIntOption(name: string) {
 
 /** Options every command accepts (sops reads them globally). */
 export function addGlobalOptions(cmd: Command): Command {
+  foreignGlobalOptions(cmd);
   return cmd
     .option('--config <path>', 'path to .sops.yaml (default: search upwards from the current directory; env SOPS_CONFIG)')
     .option('--indent <n>', 'indentation of YAML/JSON output', parseIntOption('--indent'))
@@ -93,6 +98,7 @@ export function contextFor(io: Io, cmd: Command): CommandContext {
   let order: string | undefined;
   for (let c: Command | null = cmd; c && order === undefined; c = c.parent) order = c.opts()['decryptionOrder'] as string | undefined;
   checkDecryptionOrder(order ?? io.env['SOPS_DECRYPTION_ORDER']);
+  checkForeignFlags(io, cmd);
   return new CommandContext(io, globalsOf(cmd));
 }
 
@@ -106,7 +112,7 @@ export function buildProgram(io: Io): Command {
   const program = new Command('tsops');
   program
     .description('Encrypt the values of YAML, JSON, dotenv, INI and binary files with age, compatible with sops.')
-    .version(`tsops ${VERSION} (sops ${'3.13.2'} compatible)`, '-v, --version', 'print the version')
+    .version(VERSION_LINE, '-v, --version', 'print the version')
     .enablePositionalOptions()
     .exitOverride()
     .configureOutput({
@@ -129,6 +135,7 @@ export function buildProgram(io: Io): Command {
   registerExecEnv(program, io);
   registerExecFile(program, io);
   registerFileStatus(program, io);
+  registerExtraCommands(program, io);
   registerLegacy(program, io);
   return program;
 }
