@@ -51,14 +51,21 @@ export function parseIntOption(name: string) {
   };
 }
 
-/** Options every command accepts (sops reads them globally). */
-export function addGlobalOptions(cmd: Command): Command {
+export type GlobalOptionName = 'config' | 'indent' | 'decryption-order';
+
+/**
+ * Options every command accepts (sops reads them globally). Those a command has no use for are
+ * still accepted, for scripts that pass them everywhere, but left out of its --help.
+ */
+export function addGlobalOptions(cmd: Command, unused: readonly GlobalOptionName[] = []): Command {
   foreignGlobalOptions(cmd);
-  return cmd
+  cmd
     .option('--config <path>', 'path to .sops.yaml (default: search upwards from the current directory; env SOPS_CONFIG)')
     .option('--indent <n>', 'indentation of YAML/JSON output', parseIntOption('--indent'))
     .option('--verbose', 'log what tsops does (never values)')
     .option('--decryption-order <types>', 'key types to try first, comma-separated (env SOPS_DECRYPTION_ORDER); only age keys are used');
+  for (const o of cmd.options) if ((unused as readonly string[]).includes(o.name())) o.hideHelp();
+  return cmd;
 }
 
 const KEY_TYPE_IDS = new Set(['age', 'pgp', 'kms', 'gcp_kms', 'azure_kv', 'hc_vault', 'hckms']);
