@@ -59,14 +59,28 @@ test('npm pack ships bin, the bundle, the library and its runtime dependencies o
   }
 });
 
-test('a tarball packed from an unbuilt tree builds itself, installs offline, and runs without the tree', { skip, timeout: 600_000 }, () => {
-  // An unbuilt tree: the sources and build files only, the installed node_modules linked in.
+/** An unbuilt tree: the sources and build files only, the installed node_modules linked in. */
+function unbuiltTree(extra: string[] = []): string {
   const tree = path.join(tempDir(), 'tsops-clone');
   fs.mkdirSync(tree);
-  for (const name of ['package.json', 'package-lock.json', 'README.md', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'src', 'scripts']) {
+  for (const name of ['package.json', 'package-lock.json', 'README.md', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'src', 'scripts', ...extra]) {
     fs.cpSync(path.join(repoRoot, name), path.join(tree, name), { recursive: true });
   }
   fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(tree, 'node_modules'));
+  return tree;
+}
+
+test('npm run demo builds only the bundle it runs, not the test suite, and decrypts the demo', { skip, timeout: 120_000 }, () => {
+  const tree = unbuiltTree(['examples']);
+  const r = npm(['run', 'demo', '--silent'], tree);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /password: correct-horse-battery-staple/);
+  assert.ok(fs.existsSync(path.join(tree, 'dist', 'bundle', 'tsops.cjs')));
+  assert.deepEqual(fs.readdirSync(path.join(tree, 'dist')), ['bundle'], 'nothing compiled besides the bundle');
+});
+
+test('a tarball packed from an unbuilt tree builds itself, installs offline, and runs without the tree', { skip, timeout: 600_000 }, () => {
+  const tree = unbuiltTree();
   assert.ok(!fs.existsSync(path.join(tree, 'dist')));
   const out = tempDir();
   const packed = npm(['pack', '--json', '--pack-destination', out], tree);
