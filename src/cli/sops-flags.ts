@@ -74,11 +74,28 @@ export const foreignGlobalOptions = (cmd: Command): Command => add(cmd, GLOBAL);
 export const foreignKeyOptions = (cmd: Command): Command => add(cmd, KEYS);
 export const foreignRotateOptions = (cmd: Command): Command => add(cmd, ROTATE);
 
+/** The environment variables sops reads for those key flags when it encrypts. */
+const KEY_ENV: Array<[string, string, string]> = [
+  ['SOPS_KMS_ARN', '--kms', KMS],
+  ['SOPS_GCP_KMS_IDS', '--gcp-kms', GCP],
+  ['SOPS_AZURE_KEYVAULT_URLS', '--azure-kv', AZURE],
+  ['SOPS_VAULT_URIS', '--hc-vault-transit', VAULT],
+];
+
 /**
  * Refuses a flag for a key type tsops lacks (exit 1, nothing touched); warns once when only an
  * AWS profile is given, which matters to KMS keys alone, and goes on.
  */
 export function checkForeignFlags(io: Io, cmd: Command): void {
+  // sops would encrypt to these keys too: encrypting without them would leave their owners out.
+  const encrypting = cmd.name() === 'encrypt' || (cmd.parent === null && cmd.opts()['encrypt'] === true);
+  for (const [name, flag, missing] of encrypting ? KEY_ENV : []) {
+    if ((io.env[name] ?? '') !== '') {
+      throw new TsopsError('UNSUPPORTED', `${name} (sops' ${flag}): ${missing}`, {
+        hint: `unset ${name} and use age or PGP recipients (-a/--age or the keys of .sops.yaml)`,
+      });
+    }
+  }
   let profile = false;
   for (let c: Command | null = cmd; c; c = c.parent) {
     const o = c.opts();

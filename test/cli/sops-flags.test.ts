@@ -211,3 +211,28 @@ test('VS Code / git differ: textconv "sops -d --config /dev/null" shows the plai
   assert.match(diff, /^\+ {4}password: changed-value$/m);
   assert.doesNotMatch(diff, /ENC\[/);
 });
+
+test('SOPS_KMS_ARN and the other key-flag variables refuse encrypting; decrypting ignores them as sops does', async () => {
+  const { dir, env } = await setup();
+  fs.writeFileSync(path.join(dir, 'new.yaml'), 'a: b\n');
+  for (const [name, type] of [
+    ['SOPS_KMS_ARN', /AWS KMS keys/],
+    ['SOPS_GCP_KMS_IDS', /GCP KMS keys/],
+    ['SOPS_AZURE_KEYVAULT_URLS', /Azure Key Vault keys/],
+    ['SOPS_VAULT_URIS', /HashiCorp Vault transit keys/],
+  ] as const) {
+    const withVar = { ...env, [name]: 'arn:aws:kms:us-east-1:1:key/x' };
+    const before = snapshot(dir);
+    for (const argv of [['encrypt', '-i', 'new.yaml'], ['-e', '-i', 'new.yaml']]) {
+      const r = await runCli(argv, { cwd: dir, env: withVar });
+      assert.equal(r.code, 1, `${name} ${argv.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`^tsops: ${name} `));
+      assert.match(r.stderr, type);
+      assert.ok(!r.stderr.includes('arn:aws'), 'the value is not echoed');
+      assert.deepEqual(snapshot(dir), before);
+    }
+    const dec = await runCli(['decrypt', 'app.yaml'], { cwd: dir, env: withVar });
+    assert.equal(dec.code, 0, dec.stderr);
+    assert.equal(dec.stdout.toString(), PLAIN);
+  }
+});
