@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 // Runs the bundled CLI with a V8 code cache beside it (written on first use when the directory
-// is writable), so start-up skips compiling ~0.5 MB of JavaScript. Without a bundle (no
-// `npm run build` yet) it falls back to the compiled ES modules.
+// is writable), so start-up skips compiling ~0.5 MB of JavaScript. Without a bundle it falls
+// back to the compiled ES modules, and without those it says how to build.
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
@@ -43,5 +43,11 @@ function runBundle() {
   return mod.exports.run(argv);
 }
 
+const compiled = path.join(__dirname, '..', 'dist', 'src', 'bin.js');
 if (fs.existsSync(bundle)) runBundle();
-else import('../dist/src/bin.js');
+else if (fs.existsSync(compiled)) import('../dist/src/bin.js');
+else {
+  // A clone that was never built: say what to run instead of a module-not-found trace.
+  process.stderr.write(`tsops: not built yet: run \`npm ci && npm run build\` in ${path.resolve(__dirname, '..')}\n`);
+  process.exitCode = 1;
+}

@@ -53,8 +53,12 @@ const deferInit = {
   },
 };
 
+// `--from-source` bundles the TypeScript sources directly (esbuild strips the types), so a run that
+// needs only the CLI (npm run demo, npm pack) skips compiling the test suite.
+const fromSource = process.argv.includes('--from-source');
+
 await build({
-  entryPoints: ['dist/src/cli-run.js'],
+  entryPoints: [fromSource ? 'src/cli-run.ts' : 'dist/src/cli-run.js'],
   outfile: 'dist/bundle/tsops.cjs',
   bundle: true,
   format: 'cjs',

@@ -27,7 +27,7 @@ export function registerEncrypt(program: Command, io: Io): void {
   selectorOptions(cmd);
   inputTypeOptions(cmd);
   cmd.option('--filename-override <path>', 'the path that decides format and creation rule (required for stdin)');
-  addGlobalOptions(cmd);
+  addGlobalOptions(cmd, ['decryption-order']);
   cmd.action(async (files: string[], _o: unknown, self: Command) => {
     const ctx = contextFor(io, self);
     const [{ encryptCommand }, { forEachFile }] = await Promise.all([loadEncrypt(), import('../commands/many-files.js')]);

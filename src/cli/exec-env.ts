@@ -26,7 +26,7 @@ export function registerExecEnv(program: Command, io: Io): void {
     .addOption(new Option('--background', 'deprecated in sops; not supported').hideHelp())
     .addOption(new Option('--user <name>', 'not supported').hideHelp())
     .addOption(new Option('--input-type <type>', 'input format: yaml, json, dotenv, ini or binary (default: by extension)'));
-  addGlobalOptions(cmd);
+  addGlobalOptions(cmd, ['indent']);
   cmd.action(async (_f: unknown, _o: unknown, self: Command) => {
     const o = self.opts();
     if (self.args.length < 2) {

@@ -13,7 +13,7 @@ export function registerFileStatus(program: Command, io: Io): void {
     .description('print {"encrypted":true} when FILE is a complete sops file, else {"encrypted":false}')
     .argument('<file>')
     .addOption(new Option('--input-type <type>', 'input format: yaml, json, dotenv, ini or binary (default: by extension)'));
-  addGlobalOptions(cmd);
+  addGlobalOptions(cmd, ['config', 'indent', 'decryption-order']);
   cmd.action(async (file: string, _o: unknown, self: Command) => {
     await (await loadFilestatus()).fileStatusCommand(contextFor(io, self), { file, inputType: str(self.opts(), 'inputType') });
   });

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { addGlobalOptions, contextFor, parseIntOption } from './program.js';
 import { bool, num, str } from './shared-options.js';
+import { foreignKeyOptions } from './sops-flags.js';
 
 // Command modules load on use, so a run pays only for the command it runs.
 const loadGroups = () => import('../commands/groups.js');
@@ -26,6 +27,7 @@ export function registerGroups(program: Command, io: Io): void {
   const groups = program.command('groups').description('add or delete key groups of a sops file');
   const add = groups.command('add').description('add a key group of age recipients; the data key is kept');
   add.option('--age <recipients>', 'age recipients of the new group (repeatable, or comma-separated)', collect);
+  foreignKeyOptions(add);
   commonOptions(add).action(async (_o: unknown, self: Command) => {
     const o = self.opts();
     await (await loadGroups()).groupsAddCommand(contextFor(io, self), {

@@ -18,7 +18,7 @@ export function registerKeygen(program: Command, io: Io): void {
     .description('generate a new age identity (key file to stdout or -o FILE, public key to stderr)')
     .option('-o, --output <file>', 'create this file (mode 0600; an existing file is never overwritten)')
     .option('--pq', 'generate a post-quantum hybrid key (age1pq1…)');
-  addGlobalOptions(cmd);
+  addGlobalOptions(cmd, ['config', 'indent', 'decryption-order']);
   cmd.action(async (_o: unknown, self: Command) => {
     await (await loadKeygen()).keygenCommand(contextFor(io, self), keygenOptionsFrom(self.opts()));
   });

@@ -21,6 +21,10 @@ import { registerRotate } from './rotate.js';
 import { registerUpdateKeys } from './updatekeys.js';
 import { registerGroups } from './groups.js';
 import { VERSION } from '../version.js';
+import { checkForeignFlags, foreignGlobalOptions } from './sops-flags.js';
+import { registerExtraCommands } from './extra-commands.js';
+
+export const VERSION_LINE = `tsops ${VERSION} (sops 3.13.2 compatible)`;
 
 /** Long flags sops accepts with a single dash (Go's flag package); rewritten to `--name`. */
 const SINGLE_DASH_LONG = /^-([a-z][a-z0-9-]+)(=.*)?$/;
@@ -47,13 +51,21 @@ export function parseIntOption(name: string) {
   };
 }
 
-/** Options every command accepts (sops reads them globally). */
-export function addGlobalOptions(cmd: Command): Command {
-  return cmd
+export type GlobalOptionName = 'config' | 'indent' | 'decryption-order';
+
+/**
+ * Options every command accepts (sops reads them globally). Those a command has no use for are
+ * still accepted, for scripts that pass them everywhere, but left out of its --help.
+ */
+export function addGlobalOptions(cmd: Command, unused: readonly GlobalOptionName[] = []): Command {
+  foreignGlobalOptions(cmd);
+  cmd
     .option('--config <path>', 'path to .sops.yaml (default: search upwards from the current directory; env SOPS_CONFIG)')
     .option('--indent <n>', 'indentation of YAML/JSON output', parseIntOption('--indent'))
     .option('--verbose', 'log what tsops does (never values)')
     .option('--decryption-order <types>', 'key types to try first, comma-separated (env SOPS_DECRYPTION_ORDER); only age keys are used');
+  for (const o of cmd.options) if ((unused as readonly string[]).includes(o.name())) o.hideHelp();
+  return cmd;
 }
 
 const KEY_TYPE_IDS = new Set(['age', 'pgp', 'kms', 'gcp_kms', 'azure_kv', 'hc_vault', 'hckms']);
@@ -93,6 +105,7 @@ export function contextFor(io: Io, cmd: Command): CommandContext {
   let order: string | undefined;
   for (let c: Command | null = cmd; c && order === undefined; c = c.parent) order = c.opts()['decryptionOrder'] as string | undefined;
   checkDecryptionOrder(order ?? io.env['SOPS_DECRYPTION_ORDER']);
+  checkForeignFlags(io, cmd);
   return new CommandContext(io, globalsOf(cmd));
 }
 
@@ -106,7 +119,7 @@ export function buildProgram(io: Io): Command {
   const program = new Command('tsops');
   program
     .description('Encrypt the values of YAML, JSON, dotenv, INI and binary files with age, compatible with sops.')
-    .version(`tsops ${VERSION} (sops ${'3.13.2'} compatible)`, '-v, --version', 'print the version')
+    .version(VERSION_LINE, '-v, --version', 'print the version')
     .enablePositionalOptions()
     .exitOverride()
     .configureOutput({
@@ -129,6 +142,7 @@ export function buildProgram(io: Io): Command {
   registerExecEnv(program, io);
   registerExecFile(program, io);
   registerFileStatus(program, io);
+  registerExtraCommands(program, io);
   registerLegacy(program, io);
   return program;
 }

@@ -3,6 +3,7 @@ import type { Io } from '../io.js';
 import type { RotateOptions } from '../commands/rotate.js';
 import { addGlobalOptions, contextFor, inputTypeOptions } from './program.js';
 import { bool, outputOptions, str, fileOptionsFrom } from './shared-options.js';
+import { foreignRotateOptions } from './sops-flags.js';
 
 // Command modules load on use, so a run pays only for the command it runs.
 const loadRotate = () => import('../commands/rotate.js');
@@ -18,6 +19,7 @@ export function rotateOptionsFrom(o: Record<string, unknown>, file: string | und
 
 /** The `--add-age` / `--rm-age` flags, shared by `rotate` and legacy `-r`. */
 export function recipientChangeOptions(cmd: Command): Command {
+  foreignRotateOptions(cmd);
   return cmd
     .option('--add-age <recipients>', 'comma-separated age recipients to add to the first key group')
     .option('--rm-age <recipients>', 'comma-separated age recipients to remove from every key group');

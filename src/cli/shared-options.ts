@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { SelectorFlags } from '../commands/key-rules.js';
 import type { InputOptions, OutputOptions } from '../commands/files.js';
 import { parseIntOption } from './program.js';
+import { foreignKeyOptions } from './sops-flags.js';
 
 export function selectorOptions(cmd: Command): Command {
   return cmd
@@ -27,6 +28,7 @@ export function selectorFlags(o: Record<string, unknown>): SelectorFlags {
 }
 
 export function keyOptions(cmd: Command): Command {
+  foreignKeyOptions(cmd);
   return cmd
     .option('-a, --age <recipients>', 'comma-separated age recipients (env SOPS_AGE_RECIPIENTS); overrides .sops.yaml keys')
     .option('--shamir-secret-sharing-threshold <n>', 'number of key groups needed to decrypt', parseIntOption('--shamir-secret-sharing-threshold'))

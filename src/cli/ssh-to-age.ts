@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import type { SshToAgeOptions } from '../commands/ssh-to-age.js';
-import { addGlobalOptions, contextFor } from './program.js';
+import { addGlobalOptions, contextFor, VERSION_LINE } from './program.js';
 import { bool, str } from './shared-options.js';
 
 // Command modules load on use, so a run pays only for the command it runs.
@@ -22,8 +22,13 @@ export function registerSshToAge(program: Command, io: Io): void {
       '--private-key',
       'convert an OpenSSH ed25519 private key to AGE-SECRET-KEY-1… (passphrase: env SSH_TO_AGE_PASSPHRASE or the terminal)',
     );
-  addGlobalOptions(cmd);
+  cmd.option('--version', 'print the version (ssh-to-age -version)');
+  addGlobalOptions(cmd, ['config', 'indent', 'decryption-order']);
   cmd.action(async (_o: unknown, self: Command) => {
+    if (self.opts()['version'] === true) {
+      io.stdout.write(`${VERSION_LINE}\n`);
+      return;
+    }
     await (await loadSshToAge()).sshToAgeCommand(contextFor(io, self), sshToAgeOptionsFrom(self.opts()));
   });
 }

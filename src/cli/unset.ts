@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { TsopsError } from '../errors.js';
 import type { Io } from '../io.js';
 import { addGlobalOptions, contextFor, inputTypeOptions, parseIntOption } from './program.js';
@@ -18,7 +18,8 @@ export function registerUnset(program: Command, io: Io): void {
   cmd
     .option('--idempotent', 'succeed without writing when the key is not there')
     .option('--ignore-mac', 'do not verify the MAC (values are still authenticated)')
-    .option('--shamir-secret-sharing-threshold <n>', 'accepted for compatibility; unused', parseIntOption('--shamir-secret-sharing-threshold'));
+    // accepted for compatibility with sops, which takes it here too; unused, so not in --help
+    .addOption(new Option('--shamir-secret-sharing-threshold <n>').argParser(parseIntOption('--shamir-secret-sharing-threshold')).hideHelp());
   addGlobalOptions(cmd);
   cmd.action(async (_f: unknown, _i: unknown, _o: unknown, self: Command) => {
     const o = self.opts();

@@ -10,7 +10,7 @@ import { formatForPath, storeFor } from '../../src/formats/index.js';
 import { nodeIo, type Io } from '../../src/io.js';
 import { decryptDataKeyWithIdentities } from '../../src/keys/data-key.js';
 import { main } from '../../src/main.js';
-import { interopDir } from '../helpers/paths.js';
+import { interopDir } from '../helpers/interop.js';
 import { cleanEnv, type RunOutcome } from '../helpers/run.js';
 
 export interface AgeKey {

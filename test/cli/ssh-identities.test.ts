@@ -12,7 +12,8 @@ import * as path from 'node:path';
 import { Encrypter, armor, generateIdentity, identityToRecipient } from 'age-encryption';
 import { base64, base64nopad } from '@scure/base';
 import { parse as parseYaml } from 'yaml';
-import { interopDir, tempDir } from '../helpers/paths.js';
+import { tempDir } from '../helpers/paths.js';
+import { interopDir, interopSkip } from '../helpers/interop.js';
 import { cleanEnv, runCli, runInProcess, type RunOutcome } from '../helpers/run.js';
 import { goAgeRsa, hasBinary, keyPart, noSshKeygen, sshKeygen, writeKey, type GeneratedKey } from '../keys/ssh-test-keys.js';
 import { noScript, runDetached, runWithTerminal } from './tty-run.js';
@@ -160,7 +161,7 @@ describe('native SSH recipients', { skip: noSshKeygen }, () => {
 });
 
 describe('SSH private keys as identities', { skip: noSshKeygen }, () => {
-  it('opens the sops-nix fixture with SOPS_AGE_SSH_PRIVATE_KEY_FILE=ssh-ed25519-key alone', async () => {
+  it('opens the sops-nix fixture with SOPS_AGE_SSH_PRIVATE_KEY_FILE=ssh-ed25519-key alone', { skip: interopSkip }, async () => {
     const dir = path.join(interopDir, 'sops-nix');
     const r = ok(
       await runCli(['decrypt', path.join(dir, 'secrets.yaml')], {
@@ -313,7 +314,7 @@ describe('post-quantum recipients', () => {
     assert.equal(wrong.code, 128);
   });
 
-  it('decrypts the fluxcd age-pq fixture with keys/age-pq.txt', async () => {
+  it('decrypts the fluxcd age-pq fixture with keys/age-pq.txt', { skip: interopSkip }, async () => {
     const dir = path.join(interopDir, 'fluxcd-kustomize-controller');
     const r = ok(
       await runCli(['decrypt', path.join(dir, 'algorithms', 'age-pq.yaml')], {

@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { interopDir, tempDir } from '../helpers/paths.js';
+import { tempDir } from '../helpers/paths.js';
+import { interopDir, interopSkip } from '../helpers/interop.js';
 import { cleanEnv, runCli, runInProcess } from '../helpers/run.js';
 import { goAgeRsa, noSshKeygen, sshKeygenReencode, type GeneratedKey } from '../keys/ssh-test-keys.js';
 import { noScript, runDetached, runWithTerminal } from './tty-run.js';
@@ -22,19 +23,19 @@ const KEYSCAN = [
 const lines = (b: Buffer): string[] => b.toString('utf8').split('\n').filter((l) => l !== '');
 
 describe('tsops ssh-to-age: public keys', () => {
-  it('converts id_ed25519.pub given with -i to the expected recipient', async () => {
+  it('converts id_ed25519.pub given with -i to the expected recipient', { skip: interopSkip }, async () => {
     const r = await runCli(['ssh-to-age', '-i', at('id_ed25519.pub')]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.toString(), `${ED_PUBLIC}\n`);
     assert.equal(r.stderr, '');
   });
 
-  it('converts the passphrase key\'s public half, which needs no passphrase', async () => {
+  it('converts the passphrase key\'s public half, which needs no passphrase', { skip: interopSkip }, async () => {
     const r = await runCli(['ssh-to-age', '-i', at('id_ed25519_passphrase.pub')]);
     assert.equal(r.stdout.toString(), `${PASS_PUBLIC}\n`);
   });
 
-  it('reads ssh-keyscan output from stdin: ed25519 keys in order, ssh-rsa lines skipped with a note', async () => {
+  it('reads ssh-keyscan output from stdin: ed25519 keys in order, ssh-rsa lines skipped with a note', { skip: interopSkip }, async () => {
     const r = await runCli(['ssh-to-age'], { stdin: fs.readFileSync(at('keyscan.txt')) });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(lines(r.stdout), KEYSCAN);
@@ -43,7 +44,7 @@ describe('tsops ssh-to-age: public keys', () => {
     for (const note of notes) assert.match(note, /^tsops: <stdin>: line \d+: skipped ssh-rsa key .*only ssh-ed25519 keys convert/);
   });
 
-  it('reads authorized_keys and known_hosts lines', async () => {
+  it('reads authorized_keys and known_hosts lines', { skip: interopSkip }, async () => {
     const pub = fs.readFileSync(at('id_ed25519.pub'), 'utf8').trim();
     const input = [
       '# my keys',
@@ -58,7 +59,7 @@ describe('tsops ssh-to-age: public keys', () => {
     assert.match(r.stderr, /line 5: skipped ssh-rsa key/);
   });
 
-  it('writes -o FILE', async () => {
+  it('writes -o FILE', { skip: interopSkip }, async () => {
     const out = path.join(tempDir(), 'recipients.txt');
     const r = await runCli(['ssh-to-age', '-i', at('keyscan.txt'), '-o', out]);
     assert.equal(r.code, 0, r.stderr);
@@ -86,13 +87,13 @@ describe('tsops ssh-to-age: public keys', () => {
 });
 
 describe('tsops ssh-to-age -private-key', () => {
-  it('converts an unprotected OpenSSH ed25519 key to the expected identity', async () => {
+  it('converts an unprotected OpenSSH ed25519 key to the expected identity', { skip: interopSkip }, async () => {
     const r = await runCli(['ssh-to-age', '-private-key', '-i', at('id_ed25519')]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.toString(), `${ED_SECRET}\n`);
   });
 
-  it('takes the passphrase from SSH_TO_AGE_PASSPHRASE (aes256-ctr vector)', async () => {
+  it('takes the passphrase from SSH_TO_AGE_PASSPHRASE (aes256-ctr vector)', { skip: interopSkip }, async () => {
     const r = await runDetached(['ssh-to-age', '-private-key', '-i', at('id_ed25519_passphrase')], {
       env: cleanEnv({ SSH_TO_AGE_PASSPHRASE: 'test' }),
     });
@@ -100,7 +101,7 @@ describe('tsops ssh-to-age -private-key', () => {
     assert.equal(r.stdout.toString(), `${PASS_SECRET}\n`);
   });
 
-  it('reads the key from stdin and writes -o FILE with mode 0600', async () => {
+  it('reads the key from stdin and writes -o FILE with mode 0600', { skip: interopSkip }, async () => {
     const out = path.join(tempDir(), 'age-key.txt');
     const r = await runCli(['ssh-to-age', '--private-key', '-o', out], { stdin: fs.readFileSync(at('id_ed25519')) });
     assert.equal(r.code, 0, r.stderr);
@@ -108,7 +109,7 @@ describe('tsops ssh-to-age -private-key', () => {
     assert.equal(fs.statSync(out).mode & 0o777, 0o600);
   });
 
-  it('refuses a wrong passphrase without printing key material', async () => {
+  it('refuses a wrong passphrase without printing key material', { skip: interopSkip }, async () => {
     const r = await runDetached(['ssh-to-age', '-private-key', '-i', at('id_ed25519_passphrase')], {
       env: cleanEnv({ SSH_TO_AGE_PASSPHRASE: 'not it' }),
     });
@@ -118,7 +119,7 @@ describe('tsops ssh-to-age -private-key', () => {
     assert.ok(!/AGE-SECRET-KEY|PRIVATE KEY/.test(r.stderr));
   });
 
-  it('says how to give the passphrase when there is no terminal', async () => {
+  it('says how to give the passphrase when there is no terminal', { skip: interopSkip }, async () => {
     const r = await runDetached(['ssh-to-age', '-private-key', '-i', at('id_ed25519_passphrase')]);
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /a passphrase is needed for ".*id_ed25519_passphrase" but there is no terminal to ask it on/);
@@ -133,7 +134,7 @@ describe('tsops ssh-to-age -private-key', () => {
     assert.match(r.stderr, /only ed25519 keys convert/);
   });
 
-  it('asks on the terminal, without echoing the passphrase', { skip: noScript }, async () => {
+  it('asks on the terminal, without echoing the passphrase', { skip: interopSkip || noScript }, async () => {
     const r = await runWithTerminal(['ssh-to-age', '-private-key', '-i', at('id_ed25519_passphrase')], ['test']);
     assert.equal(r.code, 0, r.screen);
     assert.equal(r.prompts, 1);
@@ -142,7 +143,7 @@ describe('tsops ssh-to-age -private-key', () => {
     assert.ok(!r.screen.replace(/id_ed25519_passphrase/g, '').includes('test'), 'the passphrase was echoed');
   });
 
-  it('stops when Ctrl-C is pressed at the prompt', { skip: noScript }, async () => {
+  it('stops when Ctrl-C is pressed at the prompt', { skip: interopSkip || noScript }, async () => {
     const r = await runWithTerminal(['ssh-to-age', '-private-key', '-i', at('id_ed25519_passphrase')], ['\x03']);
     assert.notEqual(r.code, 0);
     assert.match(r.screen, /passphrase entry for .* was cancelled/);
@@ -151,7 +152,7 @@ describe('tsops ssh-to-age -private-key', () => {
 
   const ciphers = ['aes256-ctr', 'aes256-cbc', 'aes256-gcm@openssh.com', 'chacha20-poly1305@openssh.com'];
   for (const cipher of ciphers) {
-    it(`reads a key ssh-keygen protected with ${cipher}, giving the same identity`, { skip: noSshKeygen }, async () => {
+    it(`reads a key ssh-keygen protected with ${cipher}, giving the same identity`, { skip: interopSkip || noSshKeygen }, async () => {
       const source: GeneratedKey = { path: at('id_ed25519'), text: '', pub: '' };
       const k = sshKeygenReencode(source, tempDir(), 'key', ['-Z', cipher, '-a', '4'], 'pw');
       assert.match(k.text, /BEGIN OPENSSH PRIVATE KEY/);

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { dotenvStore } from '../../src/formats/dotenv.js';
 import { Comment, getKey, isList, isMap, newList, newMap, Timestamp, type MapItem, type TreeMap } from '../../src/core/tree.js';
-import { interopDir } from '../helpers/paths.js';
+import { interopDir, interopSkip } from '../helpers/interop.js';
 import { throwsCode } from '../helpers/assertions.js';
 import { findFixtureFiles, readDerived } from '../helpers/derived.js';
 
@@ -102,7 +102,7 @@ test('a comment spanning lines is written as one # line per line', () => {
   assert.equal(emit([{ key: new Comment(' one\n two'), value: null }]), '# one\n# two\n');
 });
 
-test('every .env file in the interop fixtures parses to the values and metadata its records describe', () => {
+test('every .env file in the interop fixtures parses to the values and metadata its records describe', { skip: interopSkip }, () => {
   const files = findFixtureFiles(interopDir, '.env');
   assert.ok(files.length >= 5, `found ${files.length} dotenv fixtures`);
   for (const file of files) {
@@ -144,7 +144,7 @@ test('every .env file in the interop fixtures parses to the values and metadata 
   }
 });
 
-test('the sops 3.13 fixture has key "foo " and its pgp metadata, and re-emits byte for byte', () => {
+test('the sops 3.13 fixture has key "foo " and its pgp metadata, and re-emits byte for byte', { skip: interopSkip }, () => {
   const file = path.join(interopDir, 'getsops-sops-v3.13-known-data-keys', 'format.enc.env');
   const data = fs.readFileSync(file);
   const doc = dotenvStore.parseEncrypted(data);
@@ -160,7 +160,7 @@ test('the sops 3.13 fixture has key "foo " and its pgp metadata, and re-emits by
   assert.deepEqual(dotenvStore.emitEncrypted(doc.branches, doc.metadata), new Uint8Array(data));
 });
 
-test('every .env fixture re-emits byte for byte from its parsed data and metadata', () => {
+test('every .env fixture re-emits byte for byte from its parsed data and metadata', { skip: interopSkip }, () => {
   for (const file of findFixtureFiles(interopDir, '.env')) {
     const data = fs.readFileSync(file);
     const doc = dotenvStore.parseEncrypted(data);

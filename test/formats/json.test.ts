@@ -14,7 +14,7 @@ import {
   type TreeMap,
   type Value,
 } from '../../src/core/tree.js';
-import { interopDir } from '../helpers/paths.js';
+import { interopDir, interopSkip } from '../helpers/interop.js';
 import { throwsCode } from '../helpers/assertions.js';
 
 const enc = new TextEncoder();
@@ -55,14 +55,14 @@ function walkFiles(dir: string): string[] {
 }
 
 /** Every file sops wrote in its JSON layout: `.json` files and binary-store files with a sops key. */
-const sopsJsonFiles = walkFiles(interopDir).filter((p) => {
+const sopsJsonFiles = (interopSkip ? [] : walkFiles(interopDir)).filter((p) => {
   if (p.includes(`${path.sep}derived${path.sep}`)) return false;
   if (!p.endsWith('.json') && !p.endsWith('.txt')) return false;
   const text = fs.readFileSync(p, 'utf8');
   return text.startsWith('{') && text.includes('"sops": {');
 });
 
-test('interop: every sops JSON-layout file re-emits byte-identically with its metadata as read', () => {
+test('interop: every sops JSON-layout file re-emits byte-identically with its metadata as read', { skip: interopSkip }, () => {
   assert.ok(sopsJsonFiles.length >= 6, `found only ${sopsJsonFiles.length} files`);
   for (const file of sopsJsonFiles) {
     const raw = fs.readFileSync(file);
@@ -78,7 +78,7 @@ test('interop: every sops JSON-layout file re-emits byte-identically with its me
   }
 });
 
-test('interop: the 3.13 file round-trips exactly with the default (tab) indent', () => {
+test('interop: the 3.13 file round-trips exactly with the default (tab) indent', { skip: interopSkip }, () => {
   const file = path.join(interopDir, 'getsops-sops-v3.13-known-data-keys', 'format.enc.json');
   const raw = fs.readFileSync(file);
   const doc = jsonStore.parseEncrypted(raw);
@@ -89,7 +89,7 @@ test('interop: the 3.13 file round-trips exactly with the default (tab) indent',
   assert.equal(dec.decode(jsonStore.emitEncrypted(doc.branches, doc.metadata as TreeMap)), raw.toString('utf8'));
 });
 
-test('interop: every JSON file parses to the same content JSON.parse sees', () => {
+test('interop: every JSON file parses to the same content JSON.parse sees', { skip: interopSkip }, () => {
   const files = walkFiles(interopDir).filter((p) => p.endsWith('.json'));
   assert.ok(files.length > 10);
   for (const file of files) {
@@ -98,7 +98,7 @@ test('interop: every JSON file parses to the same content JSON.parse sees', () =
   }
 });
 
-test('interop: the humphd plaintext keeps int and float types', () => {
+test('interop: the humphd plaintext keeps int and float types', { skip: interopSkip }, () => {
   const m = parse(fs.readFileSync(path.join(interopDir, 'humphd-sops-age', 'secret.json')));
   assert.equal(m.items.find((i) => i.key === 'int')?.value, 7n);
   assert.equal(m.items.find((i) => i.key === 'float')?.value, 3.14);

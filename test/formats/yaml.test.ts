@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { interopDir } from '../helpers/paths.js';
+import { interopDir, interopSkip } from '../helpers/interop.js';
 import { yamlStore, yamlIndent } from '../../src/formats/yaml.js';
 import { Comment, Timestamp, getKey, isList, isMap, newList, newMap } from '../../src/core/tree.js';
 import type { TreeMap, Value } from '../../src/core/tree.js';
@@ -31,9 +31,9 @@ const dataPart = (s: string): string => s.slice(0, s.indexOf('\nsops:') + 1);
 // part (everything above `sops:`) is go-yaml v3 output.
 const OLD_METADATA_LAYOUT = new Set(['comments.enc.yaml']);
 
-const fixtures = yamlFiles(interopDir);
+const fixtures = interopSkip ? [] : yamlFiles(interopDir);
 
-test('the interop folder holds the YAML fixtures the tests expect', () => {
+test('the interop folder holds the YAML fixtures the tests expect', { skip: interopSkip }, () => {
   assert.ok(fixtures.length >= 20, `found ${fixtures.length}`);
 });
 

@@ -7,9 +7,6 @@ import * as os from 'node:os';
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The repository root. */
 export const repoRoot = path.resolve(here, '..', '..', '..');
-/** `../shared` beside the repository (spec, interop fixtures). */
-export const sharedDir = path.resolve(repoRoot, '..', 'shared');
-export const interopDir = path.join(sharedDir, 'interop');
 /** The built CLI entry point. */
 export const binPath = path.join(repoRoot, 'bin', 'tsops.cjs');
 /**

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { interopDir } from '../helpers/paths.js';
+import { interopDir, interopSkip } from '../helpers/interop.js';
 import { cleanEnv, runInProcess } from '../helpers/run.js';
 import { storeFor, formatForPath } from '../../src/formats/index.js';
 import { walkBranches } from '../../src/core/walk.js';
@@ -74,9 +74,9 @@ function expectedLeaves(d: Derived): string[] {
     .sort();
 }
 
-const derivedFiles = findDerived(interopDir);
+const derivedFiles = interopSkip ? [] : findDerived(interopDir);
 
-test('the interop folder has derived records for every sops-written file', () => {
+test('the interop folder has derived records for every sops-written file', { skip: interopSkip }, () => {
   assert.ok(derivedFiles.length >= 20, `found ${derivedFiles.length}`);
 });
 
@@ -113,14 +113,14 @@ for (const derivedPath of derivedFiles) {
   });
 }
 
-test('humphd secret.enc.json decrypts to the upstream plaintext secret.json', async () => {
+test('humphd secret.enc.json decrypts to the upstream plaintext secret.json', { skip: interopSkip }, async () => {
   const dir = path.join(interopDir, 'humphd-sops-age');
   const r = await runInProcess(['decrypt', path.join(dir, 'secret.enc.json')], { env: cleanEnv({ SOPS_AGE_KEY: keysFor(dir) }) });
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout.toString()), JSON.parse(fs.readFileSync(path.join(dir, 'secret.json'), 'utf8')));
 });
 
-test('isindir files decrypt to their upstream plaintexts (NN-raw-*.yaml)', async () => {
+test('isindir files decrypt to their upstream plaintexts (NN-raw-*.yaml)', { skip: interopSkip }, async () => {
   const dir = path.join(interopDir, 'isindir-sops-secrets-operator');
   const env = cleanEnv({ SOPS_AGE_KEY_FILE: path.join(dir, 'key-file.txt') });
   const yaml = storeFor('yaml');
@@ -141,7 +141,7 @@ test('isindir files decrypt to their upstream plaintexts (NN-raw-*.yaml)', async
   assert.equal(checked, 4);
 });
 
-test('sops 3.13 PGP-only files decrypt through the library API given their data keys', async () => {
+test('sops 3.13 PGP-only files decrypt through the library API given their data keys', { skip: interopSkip }, async () => {
   const dir = path.join(interopDir, 'getsops-sops-v3.13-known-data-keys');
   const keys = JSON.parse(fs.readFileSync(path.join(dir, 'data-keys.json'), 'utf8')) as Record<string, string>;
   const expectations: Record<string, string[]> = {
@@ -160,7 +160,7 @@ test('sops 3.13 PGP-only files decrypt through the library API given their data 
   }
 });
 
-test('example.yaml (sops 3.13, data key) has lists, bools, a float, comments and clear subtrees', async () => {
+test('example.yaml (sops 3.13, data key) has lists, bools, a float, comments and clear subtrees', { skip: interopSkip }, async () => {
   const dir = path.join(interopDir, 'getsops-sops-v3.13-known-data-keys');
   const keys = JSON.parse(fs.readFileSync(path.join(dir, 'data-keys.json'), 'utf8')) as Record<string, string>;
   const file = path.join(dir, 'example.yaml');

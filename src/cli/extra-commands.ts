@@ -1,0 +1,48 @@
+/**
+ * The words of sops' command surface that are not file commands: `help`, `version`,
+ * `completion`, and `publish` / `keyservice`, which tsops does not offer. Registered as commands
+ * so none of them is ever taken for the name of a file to edit.
+ */
+import type { Command } from 'commander';
+import { TsopsError } from '../errors.js';
+import type { Io } from '../io.js';
+import { VERSION_LINE } from './program.js';
+
+const loadCompletion = () => import('./completion.js');
+
+/** sops commands tsops leaves out, and what to use instead. */
+const NOT_OFFERED: Array<[string, string]> = [
+  ['publish', '`publish` is not offered by tsops: decrypt or re-encrypt with tsops and copy the files with your storage tool, or use sops publish'],
+  ['keyservice', '`keyservice` is not offered by tsops: it uses the age keys of the machine it runs on (SOPS_AGE_KEY_FILE, SOPS_AGE_KEY, SOPS_AGE_KEY_CMD), or use sops keyservice'],
+];
+
+export function registerExtraCommands(program: Command, io: Io): void {
+  program.helpCommand('help [command]', 'show the commands, or the options of one command');
+
+  program
+    .command('version')
+    .description('print the version')
+    .option('--check-for-updates', 'accepted as in sops; tsops never contacts the network')
+    .action(() => {
+      io.stdout.write(`${VERSION_LINE}\n`);
+    });
+
+  program
+    .command('completion')
+    .description('print a shell completion script: bash, zsh or fish (e.g. source <(tsops completion bash))')
+    .argument('<shell>')
+    .action(async (shell: string) => {
+      io.stdout.write((await loadCompletion()).completionScript(program, shell));
+    });
+
+  for (const [name, message] of NOT_OFFERED) {
+    program
+      .command(name, { hidden: true })
+      .helpOption(false)
+      .allowUnknownOption()
+      .allowExcessArguments()
+      .action(() => {
+        throw new TsopsError('UNSUPPORTED', message);
+      });
+  }
+}
