@@ -2,7 +2,8 @@
  * Which keys, threshold and selector a new file gets (spec §7.3, §7.4): `--age` /
  * SOPS_AGE_RECIPIENTS over the matching creation rule; selectors flag by flag.
  */
-import { TsopsError } from '../errors.js';
+import { TsopsError, isTsopsError } from '../errors.js';
+import { parseAgeRecipient } from '../keys/age.js';
 import { matchCreationRule, parseRecipientList } from '../config/match.js';
 import type { CreationRule } from '../config/types.js';
 import { DEFAULT_SELECTOR, SELECTOR_KINDS, type Selector, type SelectorKind } from '../core/keys-model.js';
@@ -45,6 +46,7 @@ export function resolveKeyGroups(ctx: CommandContext, flags: KeyFlags, rule: Cre
       hint: 'add a creation rule to .sops.yaml or pass --age age1…',
     });
   }
+  checkRuleRecipients(ctx.config()?.path ?? '.sops.yaml', rule);
   return rule.keyGroups.map((group, i) =>
     group.map((key) => {
       if (key.type !== 'age') {
@@ -55,6 +57,26 @@ export function resolveKeyGroups(ctx: CommandContext, flags: KeyFlags, rule: Cre
       return key.id;
     }),
   );
+}
+
+/**
+ * Parse every age recipient of the rule in use (sops does so when it builds the rule's keys), so
+ * a malformed one is reported as a config error naming the file and the rule, like the others.
+ */
+export function checkRuleRecipients(configPath: string, rule: CreationRule): void {
+  for (const key of rule.keyGroups.flat()) {
+    if (key.type !== 'age') continue;
+    try {
+      parseAgeRecipient(key.id);
+    } catch (e) {
+      if (!isTsopsError(e)) throw e;
+      const at = key.at ?? `creation_rules[${rule.index}]`;
+      throw new TsopsError('CONFIG', `${configPath}: invalid .sops.yaml: ${at}: ${e.message}`, {
+        hint: 'fix the recipient in the config file: age1…, age1pq1…, ssh-ed25519 … or ssh-rsa …',
+        cause: e,
+      });
+    }
+  }
 }
 
 /** Merge selector flags over the rule's selector; at most one may remain (exit 8). */

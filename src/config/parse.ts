@@ -12,6 +12,7 @@ import { SELECTOR_KINDS, type Selector } from '../core/keys-model.js';
 import type { Io } from '../io.js';
 import { buildKeyGroup, buildTopLevelGroup, readKeyGroupSpec, type TopLevelKeys } from './rule-keys.js';
 import type { CreationRule, RuleKeyGroup, SopsConfig, StoresConfig } from './types.js';
+import { findUnknownKeys, formatUnknownKey } from './unknown-keys.js';
 import {
   FieldError,
   describe,
@@ -82,6 +83,8 @@ export function parseConfig(text: string, configPath: string): SopsConfig {
     if (!(root.kind === 'scalar' && root.value === null) && root.kind !== 'map') {
       throw new FieldError('', `the top level must be a map, got ${describe(root)}`);
     }
+    const unknown = findUnknownKeys(root);
+    if (unknown.length > 0) config.warnings = unknown.map((u) => formatUnknownKey(file, u));
     const top = readMap(root, '');
     const rules = top.get('creation_rules');
     // A missing or null creation_rules means "no config"; an empty list means "nothing matches".
