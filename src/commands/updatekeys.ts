@@ -205,6 +205,12 @@ async function chooseRotations(ctx: CommandContext, options: UpdateKeysOptions, 
     ctx,
     `Recipients are removed from ${what}. Also replace the data key, so they cannot read values written from now on? (y/n):`,
   );
+  // end of input is no answer, as for the first question: nothing is written
+  if (answer === undefined) {
+    throw new TsopsError('CANCELED', 'no answer to "Also replace the data key?" (end of input); nothing was changed', {
+      hint: 'answer y or n, or pass -y (keep the data key) or --rotate (replace it)',
+    });
+  }
   return answer ? new Set(offered) : new Set();
 }
 
