@@ -26,6 +26,7 @@ import {
   type OutputOptions,
 } from './files.js';
 import { findRule } from './key-rules.js';
+import { forEachFile } from './many-files.js';
 import { encryptAndRender, type OpenedFile } from './sops-file.js';
 
 export interface RotateOptions extends InputOptions, OutputOptions {
@@ -165,4 +166,20 @@ export async function rotateCommand(ctx: CommandContext, options: RotateOptions)
   );
   const out = await rekeyDocument(ctx, { doc, input, name }, cipher, change.groups, doc.metadata.shamirThreshold);
   writeOutput(ctx, out, options, input);
+}
+
+/**
+ * `tsops rotate -i FILE…`: every file in one process (one config load, one identity loader, so
+ * at most one passphrase prompt), each rewritten in place. A failing file is reported and the
+ * others still rotated, as decrypt and encrypt do with several files. Without `-i` several
+ * files are refused: their rotated documents one after another on stdout would be no sops file.
+ */
+export async function rotateFilesCommand(ctx: CommandContext, files: string[], options: (file: string | undefined) => RotateOptions): Promise<void> {
+  const first = options(files[0]);
+  if (files.length > 1 && !first.inPlace) {
+    throw new TsopsError('CONFLICTING_PARAMETERS', `rotate of ${files.length} files needs -i (each file is rewritten in place)`, {
+      hint: 'use `tsops rotate -i FILE…`, or rotate one file at a time to stdout',
+    });
+  }
+  await forEachFile(ctx, files, first, (file) => rotateCommand(ctx, options(file)));
 }
