@@ -56,6 +56,7 @@ export async function execEnvCommand(ctx: CommandContext, options: ExecEnvOption
     const root = first !== undefined && opened.input.inputFormat === 'ini' ? iniTopLevel(first) : first;
     if (root !== undefined) Object.assign(values, withFile(opened.name, () => environmentFromTree(root)));
   }
+  ctx.debug(`running the command with ${Object.keys(values).length} variable(s) from ${options.files.length} file(s)${options.pristine ? ' and no other environment' : ''}`);
   const base = options.pristine ? {} : ctx.io.env;
   const code = await runShellCommand(ctx.io, { command: options.command, env: { ...base, ...values } });
   passExitStatus(code);

@@ -55,6 +55,7 @@ export async function execFileCommand(ctx: CommandContext, options: ExecFileOpti
     let writer: FifoWriter | undefined;
     if (options.noFifo) writePrivateFile(target, plaintext);
     else writer = await startFifoWriter(ctx.io, target, plaintext);
+    ctx.debug(`${opened.name}: decrypted for the command at ${target} (${options.noFifo ? '0600 file' : 'FIFO'}, removed afterwards)`);
     let code: number;
     try {
       code = await runShellCommand(ctx.io, { command: options.command.replaceAll('{}', target), env: ctx.io.env });

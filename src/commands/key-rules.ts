@@ -4,8 +4,10 @@
  */
 import { TsopsError, isTsopsError } from '../errors.js';
 import { parseAgeRecipient } from '../keys/age.js';
-import { matchCreationRule, parseRecipientList } from '../config/match.js';
-import type { CreationRule } from '../config/types.js';
+import { matchCreationRule, parseRecipientList, rulePathFor } from '../config/match.js';
+import type { CreationRule, SopsConfig } from '../config/types.js';
+import { masterKeyId } from '../core/metadata.js';
+import type { MasterKey } from '../core/keys-model.js';
 import { DEFAULT_SELECTOR, SELECTOR_KINDS, type Selector, type SelectorKind } from '../core/keys-model.js';
 import type { FormatName } from '../formats/index.js';
 import type { CommandContext } from './context.js';
@@ -30,8 +32,30 @@ export interface EncryptionRules {
 /** The creation rule for `name`, or undefined without a config or without creation_rules. */
 export function findRule(ctx: CommandContext, name: string): CreationRule | undefined {
   const config = ctx.config();
-  if (config === undefined || config.creationRules === undefined) return undefined;
-  return matchCreationRule(config, name, ctx.io.cwd());
+  if (config === undefined) return undefined;
+  if (config.creationRules === undefined) {
+    ctx.debug(`${config.path} has no creation_rules`);
+    return undefined;
+  }
+  const rule = matchCreationRule(config, name, ctx.io.cwd());
+  logRuleMatch(ctx, config, name, rule);
+  return rule;
+}
+
+/** `--verbose`: the public recipients a data key is wrapped for, group by group. */
+export function logRecipients(ctx: CommandContext, name: string, groups: readonly (readonly unknown[])[]): void {
+  if (!ctx.global.verbose) return;
+  groups.forEach((g, i) => {
+    const ids = g.map((k) => (typeof k === 'string' ? k : masterKeyId(k as MasterKey)));
+    ctx.debug(`${name}: data key wrapped for key group ${i}: ${ids.join(', ')}`);
+  });
+}
+
+/** `--verbose`: the rule that matched a file, by index and path_regex. */
+export function logRuleMatch(ctx: CommandContext, config: SopsConfig, name: string, rule: CreationRule | undefined): void {
+  if (rule === undefined || !ctx.global.verbose) return;
+  const regex = rule.pathRegex === undefined ? 'no path_regex, so every file' : `path_regex ${JSON.stringify(rule.pathRegex)}`;
+  ctx.debug(`creation rule ${rule.index} (${regex}) matched ${JSON.stringify(rulePathFor(config, name, ctx.io.cwd()))}`);
 }
 
 /** Age recipient groups from flags/env, else from the rule; an error when there are none. */
@@ -111,6 +135,7 @@ export function resolveEncryptionRules(
     if (!(e instanceof TsopsError && e.code === 'NO_MATCHING_RULE' && cliKeys)) throw e;
   }
   const groups = resolveKeyGroups(ctx, flags, rule);
+  logRecipients(ctx, name, groups);
   const threshold = flags.shamirSecretSharingThreshold || rule?.shamirThreshold || 0;
   return {
     groups,

@@ -25,7 +25,7 @@ import {
   type InputOptions,
   type OutputOptions,
 } from './files.js';
-import { findRule } from './key-rules.js';
+import { findRule, logRecipients } from './key-rules.js';
 import { forEachFile } from './many-files.js';
 import { encryptAndRender, type OpenedFile } from './sops-file.js';
 
@@ -107,6 +107,7 @@ export async function rekeyDocument(
   threshold: number,
 ): Promise<Uint8Array> {
   const dataKey = randomBytes(32);
+  logRecipients(ctx, opened.name, groups);
   try {
     const wrapped = await withFileAsync(opened.name, () => wrapDataKey(groups, dataKey, threshold));
     opened.doc.metadata.keyGroups = wrapped.groups;

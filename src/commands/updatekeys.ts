@@ -27,7 +27,8 @@ import {
   useColor,
   type KeyGroupsDiff,
 } from './key-diff.js';
-import { checkRuleRecipients } from './key-rules.js';
+import { checkRuleRecipients, logRecipients, logRuleMatch } from './key-rules.js';
+import { logDataKeyOpened } from './data-key.js';
 import { scanRepository } from './repo-scan.js';
 import { refuseForeignKeys, rekeyDocument } from './rotate.js';
 import { renderEncrypted } from './sops-file.js';
@@ -137,6 +138,7 @@ export async function applyKeyUpdate(ctx: CommandContext, plan: KeyUpdatePlan, r
   const md = plan.doc.metadata;
   if (rotate) refuseForeignKeys(plan.groups, plan.name, 'replace the data key');
   const unwrapped = await withFileAsync(plan.name, () => unwrapDataKeyPayloads(md.keyGroups, md.shamirThreshold, ctx.identities()));
+  logDataKeyOpened(ctx, plan.name, unwrapped);
   try {
     if (rotate) {
       const cipher = withFile(plan.name, () => decryptDocument(plan.doc, unwrapped.dataKey, { compileRegex: ctx.compileRegex }));
@@ -146,6 +148,7 @@ export async function applyKeyUpdate(ctx: CommandContext, plan: KeyUpdatePlan, r
     // `enc` and only added recipients are wrapped (a smaller diff in version control, too).
     const samePayloads = plan.groups.length === md.keyGroups.length && plan.diff.newThreshold === plan.diff.oldThreshold;
     const keep = plan.carriesForeignKeys || samePayloads;
+    logRecipients(ctx, plan.name, plan.groups);
     const wrapped = await withFileAsync(plan.name, () =>
       wrapDataKey(plan.groups, unwrapped.dataKey, plan.diff.newThreshold, keep ? { previousPayloads: unwrapped.payloads } : {}),
     );
@@ -248,6 +251,7 @@ async function prepareListedFile(ctx: CommandContext, config: SopsConfig, file: 
   const doc = parseSopsFile(ctx.store(input.inputFormat), input.bytes, file);
   const rule = withFile(file, () => matchCreationRule(config, abs, ctx.io.cwd()));
   if (rule === undefined) throw new TsopsError('CONFIG', `the config file ${config.path} does not contain any creation rule`);
+  logRuleMatch(ctx, config, abs, rule);
   const plan = planKeyUpdate(file, input, doc, rule, config.path);
   if (!hasChanges(plan.diff)) {
     log(ctx, `File ${abs} already up to date`);
