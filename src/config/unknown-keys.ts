@@ -132,11 +132,15 @@ function walk(node: YNode, shape: Shape, at: string, out: UnknownKey[]): void {
   }
 }
 
-/** Every key of a `.sops.yaml` document that sops does not read, in document order. */
-export function findUnknownKeys(root: YNode): UnknownKey[] {
+/**
+ * Every key of a `.sops.yaml` document that sops does not read, in document order. Top-level
+ * keys in `anchorHolders` are left out: a section that only defines YAML anchors for the rules
+ * (`keys: [&admin age1…]`, the sops-nix layout) is unread on purpose.
+ */
+export function findUnknownKeys(root: YNode, anchorHolders: ReadonlySet<string> = new Set()): UnknownKey[] {
   const out: UnknownKey[] = [];
   walk(root, CONFIG_FILE, '', out);
-  return out;
+  return out.filter((u) => !(u.at === '' && anchorHolders.has(u.key)));
 }
 
 /** The warning line for one unknown key (without the `tsops: warning:` prefix). */

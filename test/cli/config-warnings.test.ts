@@ -92,6 +92,25 @@ stores:
     assert.ok(!r.stderr.includes('matches every file'));
   });
 
+  it('a top-level section that defines anchors for the rules (the sops-nix layout) is no typo', async () => {
+    const w = workspace(`keys:
+  - &alice ${alice.recipient}
+  - &bob ${bob.recipient}
+creation_rules:
+  - key_groups:
+      - age: [*alice, *bob]
+`);
+    w.write('app.yaml', 'k: v\n');
+    const r = await runCli(['encrypt', 'app.yaml'], { cwd: w.dir, env: w.env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    // without anchors nothing can use it: sops ignores it and so the warning stays
+    const text = `keys: [${alice.recipient}]\ncreation_rules:\n  - age: ${alice.recipient}\n`;
+    assert.deepEqual(parseConfig(text, '/repo/.sops.yaml').warnings, [
+      '/repo/.sops.yaml: unknown key "keys" at the top level is ignored, as sops ignores it',
+    ]);
+  });
+
   it('says nothing about a config that uses only keys sops reads', async () => {
     const text = `creation_rules:
   - path_regex: ^a/
