@@ -2,6 +2,7 @@
  * Which keys, threshold and selector a new file gets (spec §7.3, §7.4): `--age` /
  * SOPS_AGE_RECIPIENTS over the matching creation rule; selectors flag by flag.
  */
+import * as path from 'node:path';
 import { TsopsError, isTsopsError } from '../errors.js';
 import { parseAgeRecipient } from '../keys/age.js';
 import { matchCreationRule, parseRecipientList, rulePathFor } from '../config/match.js';
@@ -63,7 +64,10 @@ export function resolveKeyGroups(ctx: CommandContext, flags: KeyFlags, rule: Cre
   const cli = flags.age ?? emptyToUndefined(ctx.io.env['SOPS_AGE_RECIPIENTS']);
   if (cli !== undefined && cli !== '') {
     const recipients = parseRecipientList(cli);
-    if (recipients.length > 0) return [recipients];
+    if (recipients.length > 0) {
+      ctx.debug(`recipients from ${flags.age !== undefined ? '--age' : 'SOPS_AGE_RECIPIENTS'}, not from .sops.yaml`);
+      return [recipients];
+    }
   }
   if (rule === undefined) {
     throw new TsopsError('NO_KEYS', 'config file not found, or has no creation rules, and no keys provided through command line options', {
@@ -135,7 +139,7 @@ export function resolveEncryptionRules(
     if (!(e instanceof TsopsError && e.code === 'NO_MATCHING_RULE' && cliKeys)) throw e;
   }
   const groups = resolveKeyGroups(ctx, flags, rule);
-  logRecipients(ctx, name, groups);
+  logRecipients(ctx, path.isAbsolute(name) ? path.relative(ctx.io.cwd(), name) || name : name, groups);
   const threshold = flags.shamirSecretSharingThreshold || rule?.shamirThreshold || 0;
   return {
     groups,
