@@ -28,14 +28,15 @@ export function recipientChangeOptions(cmd: Command): Command {
 export function registerRotate(program: Command, io: Io): void {
   const cmd = program
     .command('rotate')
-    .description('re-encrypt a file under a new data key, optionally adding or removing age recipients')
-    .argument('[file]');
+    .description('re-encrypt files under a new data key, optionally adding or removing age recipients; several files need -i')
+    .argument('[files...]');
   outputOptions(cmd);
   inputTypeOptions(cmd);
   recipientChangeOptions(cmd);
   cmd.option('--filename-override <path>', 'the path that decides the format and the creation rule');
   addGlobalOptions(cmd);
-  cmd.action(async (file: string | undefined, _o: unknown, self: Command) => {
-    await (await loadRotate()).rotateCommand(contextFor(io, self), rotateOptionsFrom(self.opts(), file));
+  cmd.action(async (files: string[], _o: unknown, self: Command) => {
+    const ctx = contextFor(io, self);
+    await (await loadRotate()).rotateFilesCommand(ctx, files, (file) => rotateOptionsFrom(self.opts(), file));
   });
 }

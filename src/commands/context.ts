@@ -53,8 +53,10 @@ export class CommandContext {
     if (!this.configLoaded) {
       const explicit = this.global.config ?? emptyToUndefined(this.io.env['SOPS_CONFIG']);
       const file = findConfigFile(this.io, { explicit });
+      this.debug(file === undefined ? 'no .sops.yaml found' : `config file: ${file}`);
       this.configValue = file === undefined ? undefined : loadConfig(this.io, file);
       this.configLoaded = true;
+      for (const w of this.configValue?.warnings ?? []) this.warn(w);
     }
     return this.configValue;
   }

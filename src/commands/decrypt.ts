@@ -6,6 +6,7 @@ import type { CommandContext } from './context.js';
 import { withDataKey } from './data-key.js';
 import { checkOutputOptions, displayName, parseSopsFile, readInput, withFile, writeOutput, type InputOptions, type OutputOptions } from './files.js';
 import type { Store, EmitOptions } from '../formats/format.js';
+import { withoutEmptyIniDefault } from '../formats/ini-default.js';
 
 export interface DecryptOptions extends InputOptions, OutputOptions {
   extract?: string | undefined;
@@ -28,9 +29,10 @@ export async function decryptCommand(ctx: CommandContext, options: DecryptOption
   );
   const outStore = ctx.store(input.outputFormat);
   const emit = ctx.emitOptions(input.outputFormat);
+  const branches = input.inputFormat === 'ini' && input.outputFormat !== 'ini' ? withoutEmptyIniDefault(doc.branches) : doc.branches;
   const out =
     path === undefined
-      ? withFile(name, () => outStore.emitPlain(doc.branches, emit))
+      ? withFile(name, () => outStore.emitPlain(branches, emit))
       : emitExtracted(outStore, truncateTree(doc.branches[0]!, path), emit);
   writeOutput(ctx, out, options, input);
 }

@@ -9,6 +9,7 @@ import type { CommandContext } from './context.js';
 import { passExitStatus, runShellCommand } from './child-process.js';
 import { withFile } from './files.js';
 import { openAndDecrypt } from './sops-file.js';
+import { iniTopLevel } from '../formats/ini-default.js';
 
 export interface ExecEnvOptions {
   /** One or more files; with several, later files win for equal names. */
@@ -51,9 +52,11 @@ export async function execEnvCommand(ctx: CommandContext, options: ExecEnvOption
   for (const file of options.files) {
     const opened = await openAndDecrypt(ctx, { file, inputType: options.inputType });
     opened.dataKey.fill(0);
-    const root = opened.doc.branches[0];
+    const first = opened.doc.branches[0];
+    const root = first !== undefined && opened.input.inputFormat === 'ini' ? iniTopLevel(first) : first;
     if (root !== undefined) Object.assign(values, withFile(opened.name, () => environmentFromTree(root)));
   }
+  ctx.debug(`running the command with ${Object.keys(values).length} variable(s) from ${options.files.length} file(s)${options.pristine ? ' and no other environment' : ''}`);
   const base = options.pristine ? {} : ctx.io.env;
   const code = await runShellCommand(ctx.io, { command: options.command, env: { ...base, ...values } });
   passExitStatus(code);

@@ -12,6 +12,7 @@ import { passExitStatus, runShellCommand } from './child-process.js';
 import { withFile } from './files.js';
 import { makePrivateDir, makePrivateSubdirs, writePrivateFile } from './private-temp.js';
 import { openAndDecrypt } from './sops-file.js';
+import { withoutEmptyIniDefault } from '../formats/ini-default.js';
 
 export interface ExecFileOptions {
   file: string;
@@ -43,7 +44,8 @@ export async function execFileCommand(ctx: CommandContext, options: ExecFileOpti
   const opened = await openAndDecrypt(ctx, { file: options.file, inputType: options.inputType, outputType: options.outputType });
   opened.dataKey.fill(0);
   const format = opened.input.outputFormat;
-  const plaintext = withFile(opened.name, () => ctx.store(format).emitPlain(opened.doc.branches, ctx.emitOptions(format)));
+  const branches = opened.input.inputFormat === 'ini' && format !== 'ini' ? withoutEmptyIniDefault(opened.doc.branches) : opened.doc.branches;
+  const plaintext = withFile(opened.name, () => ctx.store(format).emitPlain(branches, ctx.emitOptions(format)));
 
   const dir = makePrivateDir(ctx.io, 'tsops-exec-');
   try {
@@ -53,6 +55,7 @@ export async function execFileCommand(ctx: CommandContext, options: ExecFileOpti
     let writer: FifoWriter | undefined;
     if (options.noFifo) writePrivateFile(target, plaintext);
     else writer = await startFifoWriter(ctx.io, target, plaintext);
+    ctx.debug(`${opened.name}: decrypted for the command at ${target} (${options.noFifo ? '0600 file' : 'FIFO'}, removed afterwards)`);
     let code: number;
     try {
       code = await runShellCommand(ctx.io, { command: options.command.replaceAll('{}', target), env: ctx.io.env });

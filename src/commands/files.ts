@@ -108,6 +108,7 @@ export function writeOutput(ctx: CommandContext, data: Uint8Array, options: Outp
   const target = options.inPlace ? input.filePath : options.output !== undefined ? ctx.absolute(options.output) : undefined;
   if (target === undefined) {
     ctx.io.stdout.write(data);
+    ctx.debug('output written to stdout');
     return;
   }
   try {

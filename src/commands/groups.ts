@@ -7,7 +7,8 @@ import { TsopsError } from '../errors.js';
 import type { SopsDocument } from '../core/document.js';
 import { parseRecipientList } from '../config/match.js';
 import { parseAgeRecipient } from '../keys/age.js';
-import { unwrapDataKey, wrapDataKey, type KeyEntry } from '../keys/data-key.js';
+import { wrapDataKey, type KeyEntry } from '../keys/data-key.js';
+import { openDataKey } from './data-key.js';
 import type { CommandContext } from './context.js';
 import {
   checkOutputOptions,
@@ -62,7 +63,7 @@ async function rewrapAndWrite(
   inPlace: boolean | undefined,
 ): Promise<void> {
   const md = opened.doc.metadata;
-  const dataKey = await withFileAsync(opened.name, () => unwrapDataKey(md.keyGroups, md.shamirThreshold, ctx.identities()));
+  const dataKey = await openDataKey(ctx, opened.doc, opened.name);
   try {
     const wrapped = await withFileAsync(opened.name, () => wrapDataKey(groups, dataKey, threshold));
     md.keyGroups = wrapped.groups;

@@ -2,9 +2,13 @@
  * Which keys, threshold and selector a new file gets (spec §7.3, §7.4): `--age` /
  * SOPS_AGE_RECIPIENTS over the matching creation rule; selectors flag by flag.
  */
-import { TsopsError } from '../errors.js';
-import { matchCreationRule, parseRecipientList } from '../config/match.js';
-import type { CreationRule } from '../config/types.js';
+import * as path from 'node:path';
+import { TsopsError, isTsopsError } from '../errors.js';
+import { parseAgeRecipient } from '../keys/age.js';
+import { matchCreationRule, parseRecipientList, rulePathFor } from '../config/match.js';
+import type { CreationRule, SopsConfig } from '../config/types.js';
+import { masterKeyId } from '../core/metadata.js';
+import type { MasterKey } from '../core/keys-model.js';
 import { DEFAULT_SELECTOR, SELECTOR_KINDS, type Selector, type SelectorKind } from '../core/keys-model.js';
 import type { FormatName } from '../formats/index.js';
 import type { CommandContext } from './context.js';
@@ -29,8 +33,30 @@ export interface EncryptionRules {
 /** The creation rule for `name`, or undefined without a config or without creation_rules. */
 export function findRule(ctx: CommandContext, name: string): CreationRule | undefined {
   const config = ctx.config();
-  if (config === undefined || config.creationRules === undefined) return undefined;
-  return matchCreationRule(config, name, ctx.io.cwd());
+  if (config === undefined) return undefined;
+  if (config.creationRules === undefined) {
+    ctx.debug(`${config.path} has no creation_rules`);
+    return undefined;
+  }
+  const rule = matchCreationRule(config, name, ctx.io.cwd());
+  logRuleMatch(ctx, config, name, rule);
+  return rule;
+}
+
+/** `--verbose`: the public recipients a data key is wrapped for, group by group. */
+export function logRecipients(ctx: CommandContext, name: string, groups: readonly (readonly unknown[])[]): void {
+  if (!ctx.global.verbose) return;
+  groups.forEach((g, i) => {
+    const ids = g.map((k) => (typeof k === 'string' ? k : masterKeyId(k as MasterKey)));
+    ctx.debug(`${name}: data key wrapped for key group ${i}: ${ids.join(', ')}`);
+  });
+}
+
+/** `--verbose`: the rule that matched a file, by index and path_regex. */
+export function logRuleMatch(ctx: CommandContext, config: SopsConfig, name: string, rule: CreationRule | undefined): void {
+  if (rule === undefined || !ctx.global.verbose) return;
+  const regex = rule.pathRegex === undefined ? 'no path_regex, so every file' : `path_regex ${JSON.stringify(rule.pathRegex)}`;
+  ctx.debug(`creation rule ${rule.index} (${regex}) matched ${JSON.stringify(rulePathFor(config, name, ctx.io.cwd()))}`);
 }
 
 /** Age recipient groups from flags/env, else from the rule; an error when there are none. */
@@ -38,13 +64,17 @@ export function resolveKeyGroups(ctx: CommandContext, flags: KeyFlags, rule: Cre
   const cli = flags.age ?? emptyToUndefined(ctx.io.env['SOPS_AGE_RECIPIENTS']);
   if (cli !== undefined && cli !== '') {
     const recipients = parseRecipientList(cli);
-    if (recipients.length > 0) return [recipients];
+    if (recipients.length > 0) {
+      ctx.debug(`recipients from ${flags.age !== undefined ? '--age' : 'SOPS_AGE_RECIPIENTS'}, not from .sops.yaml`);
+      return [recipients];
+    }
   }
   if (rule === undefined) {
     throw new TsopsError('NO_KEYS', 'config file not found, or has no creation rules, and no keys provided through command line options', {
       hint: 'add a creation rule to .sops.yaml or pass --age age1…',
     });
   }
+  checkRuleRecipients(ctx.config()?.path ?? '.sops.yaml', rule);
   return rule.keyGroups.map((group, i) =>
     group.map((key) => {
       if (key.type !== 'age') {
@@ -55,6 +85,26 @@ export function resolveKeyGroups(ctx: CommandContext, flags: KeyFlags, rule: Cre
       return key.id;
     }),
   );
+}
+
+/**
+ * Parse every age recipient of the rule in use (sops does so when it builds the rule's keys), so
+ * a malformed one is reported as a config error naming the file and the rule, like the others.
+ */
+export function checkRuleRecipients(configPath: string, rule: CreationRule): void {
+  for (const key of rule.keyGroups.flat()) {
+    if (key.type !== 'age') continue;
+    try {
+      parseAgeRecipient(key.id);
+    } catch (e) {
+      if (!isTsopsError(e)) throw e;
+      const at = key.at ?? `creation_rules[${rule.index}]`;
+      throw new TsopsError('CONFIG', `${configPath}: invalid .sops.yaml: ${at}: ${e.message}`, {
+        hint: 'fix the recipient in the config file: age1…, age1pq1…, ssh-ed25519 … or ssh-rsa …',
+        cause: e,
+      });
+    }
+  }
 }
 
 /** Merge selector flags over the rule's selector; at most one may remain (exit 8). */
@@ -89,6 +139,7 @@ export function resolveEncryptionRules(
     if (!(e instanceof TsopsError && e.code === 'NO_MATCHING_RULE' && cliKeys)) throw e;
   }
   const groups = resolveKeyGroups(ctx, flags, rule);
+  logRecipients(ctx, path.isAbsolute(name) ? path.relative(ctx.io.cwd(), name) || name : name, groups);
   const threshold = flags.shamirSecretSharingThreshold || rule?.shamirThreshold || 0;
   return {
     groups,

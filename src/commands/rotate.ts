@@ -25,7 +25,8 @@ import {
   type InputOptions,
   type OutputOptions,
 } from './files.js';
-import { findRule } from './key-rules.js';
+import { findRule, logRecipients } from './key-rules.js';
+import { forEachFile } from './many-files.js';
 import { encryptAndRender, type OpenedFile } from './sops-file.js';
 
 export interface RotateOptions extends InputOptions, OutputOptions {
@@ -106,6 +107,7 @@ export async function rekeyDocument(
   threshold: number,
 ): Promise<Uint8Array> {
   const dataKey = randomBytes(32);
+  logRecipients(ctx, opened.name, groups);
   try {
     const wrapped = await withFileAsync(opened.name, () => wrapDataKey(groups, dataKey, threshold));
     opened.doc.metadata.keyGroups = wrapped.groups;
@@ -165,4 +167,20 @@ export async function rotateCommand(ctx: CommandContext, options: RotateOptions)
   );
   const out = await rekeyDocument(ctx, { doc, input, name }, cipher, change.groups, doc.metadata.shamirThreshold);
   writeOutput(ctx, out, options, input);
+}
+
+/**
+ * `tsops rotate -i FILE…`: every file in one process (one config load, one identity loader, so
+ * at most one passphrase prompt), each rewritten in place. A failing file is reported and the
+ * others still rotated, as decrypt and encrypt do with several files. Without `-i` several
+ * files are refused: their rotated documents one after another on stdout would be no sops file.
+ */
+export async function rotateFilesCommand(ctx: CommandContext, files: string[], options: (file: string | undefined) => RotateOptions): Promise<void> {
+  const first = options(files[0]);
+  if (files.length > 1 && !first.inPlace) {
+    throw new TsopsError('CONFLICTING_PARAMETERS', `rotate of ${files.length} files needs -i (each file is rewritten in place)`, {
+      hint: 'use `tsops rotate -i FILE…`, or rotate one file at a time to stdout',
+    });
+  }
+  await forEachFile(ctx, files, first, (file) => rotateCommand(ctx, options(file)));
 }

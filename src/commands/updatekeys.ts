@@ -16,7 +16,6 @@ import type { KeyGroup } from '../core/keys-model.js';
 import { masterKeyId, parseMetadata } from '../core/metadata.js';
 import { matchCreationRule } from '../config/match.js';
 import type { CreationRule, RuleKeyGroup, SopsConfig } from '../config/types.js';
-import { parseAgeRecipient } from '../keys/age.js';
 import { unwrapDataKeyPayloads, wrapDataKey, type KeyEntry } from '../keys/data-key.js';
 import type { CommandContext } from './context.js';
 import { parseSopsFile, readInput, withFile, withFileAsync, writeInPlaceAsync, type Input } from './files.js';
@@ -28,6 +27,8 @@ import {
   useColor,
   type KeyGroupsDiff,
 } from './key-diff.js';
+import { checkRuleRecipients, logRecipients, logRuleMatch } from './key-rules.js';
+import { logDataKeyOpened } from './data-key.js';
 import { scanRepository } from './repo-scan.js';
 import { refuseForeignKeys, rekeyDocument } from './rotate.js';
 import { renderEncrypted } from './sops-file.js';
@@ -107,7 +108,7 @@ export function targetGroups(name: string, fileGroups: readonly KeyGroup[], rule
 }
 
 /** Plan a file's update against its rule; `groups` is only worked out when something changes. */
-export function planKeyUpdate(name: string, input: Input, doc: SopsDocument, rule: CreationRule): KeyUpdatePlan {
+export function planKeyUpdate(name: string, input: Input, doc: SopsDocument, rule: CreationRule, configPath: string): KeyUpdatePlan {
   const md = doc.metadata;
   const diff = diffAgainstRule(md.keyGroups, md.shamirThreshold, rule.keyGroups);
   const plan: KeyUpdatePlan = { name, input, doc, diff, groups: [], carriesForeignKeys: false };
@@ -124,7 +125,7 @@ export function planKeyUpdate(name: string, input: Input, doc: SopsDocument, rul
     );
   }
   // a malformed recipient in the rule fails now, before anything is asked or unwrapped
-  for (const k of plan.groups.flat()) if (typeof k === 'string') withFile(name, () => parseAgeRecipient(k));
+  if (plan.groups.flat().some((k) => typeof k === 'string')) checkRuleRecipients(configPath, rule);
   return plan;
 }
 
@@ -137,6 +138,7 @@ export async function applyKeyUpdate(ctx: CommandContext, plan: KeyUpdatePlan, r
   const md = plan.doc.metadata;
   if (rotate) refuseForeignKeys(plan.groups, plan.name, 'replace the data key');
   const unwrapped = await withFileAsync(plan.name, () => unwrapDataKeyPayloads(md.keyGroups, md.shamirThreshold, ctx.identities()));
+  logDataKeyOpened(ctx, plan.name, unwrapped);
   try {
     if (rotate) {
       const cipher = withFile(plan.name, () => decryptDocument(plan.doc, unwrapped.dataKey, { compileRegex: ctx.compileRegex }));
@@ -146,6 +148,7 @@ export async function applyKeyUpdate(ctx: CommandContext, plan: KeyUpdatePlan, r
     // `enc` and only added recipients are wrapped (a smaller diff in version control, too).
     const samePayloads = plan.groups.length === md.keyGroups.length && plan.diff.newThreshold === plan.diff.oldThreshold;
     const keep = plan.carriesForeignKeys || samePayloads;
+    logRecipients(ctx, plan.name, plan.groups);
     const wrapped = await withFileAsync(plan.name, () =>
       wrapDataKey(plan.groups, unwrapped.dataKey, plan.diff.newThreshold, keep ? { previousPayloads: unwrapped.payloads } : {}),
     );
@@ -205,6 +208,12 @@ async function chooseRotations(ctx: CommandContext, options: UpdateKeysOptions, 
     ctx,
     `Recipients are removed from ${what}. Also replace the data key, so they cannot read values written from now on? (y/n):`,
   );
+  // end of input is no answer, as for the first question: nothing is written
+  if (answer === undefined) {
+    throw new TsopsError('CANCELED', 'no answer to "Also replace the data key?" (end of input); nothing was changed', {
+      hint: 'answer y or n, or pass -y (keep the data key) or --rotate (replace it)',
+    });
+  }
   return answer ? new Set(offered) : new Set();
 }
 
@@ -242,7 +251,8 @@ async function prepareListedFile(ctx: CommandContext, config: SopsConfig, file: 
   const doc = parseSopsFile(ctx.store(input.inputFormat), input.bytes, file);
   const rule = withFile(file, () => matchCreationRule(config, abs, ctx.io.cwd()));
   if (rule === undefined) throw new TsopsError('CONFIG', `the config file ${config.path} does not contain any creation rule`);
-  const plan = planKeyUpdate(file, input, doc, rule);
+  logRuleMatch(ctx, config, abs, rule);
+  const plan = planKeyUpdate(file, input, doc, rule, config.path);
   if (!hasChanges(plan.diff)) {
     log(ctx, `File ${abs} already up to date`);
     return;
@@ -315,7 +325,7 @@ async function updateRepository(ctx: CommandContext, config: SopsConfig, options
     try {
       const doc: SopsDocument = { branches: f.parsed.branches, metadata: withFile(name, () => parseMetadata(f.parsed.metadata)) };
       const input: Input = { bytes: f.bytes, name: f.path, filePath: f.path, inputFormat: f.format, outputFormat: f.format };
-      const plan = planKeyUpdate(name, input, doc, f.rule);
+      const plan = planKeyUpdate(name, input, doc, f.rule, config.path);
       if (hasChanges(plan.diff)) plans.push(plan);
       else upToDate++;
     } catch (e) {

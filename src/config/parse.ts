@@ -5,13 +5,14 @@
  * matching reaches that rule — see {@link CreationRule.regexError} and `ruleError`.
  */
 import * as path from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { isMap, isScalar, parseAllDocuments, visit, type Document } from 'yaml';
 import { TsopsError, messageOf } from '../errors.js';
 import { compileGoRegex } from '../core/regex.js';
 import { SELECTOR_KINDS, type Selector } from '../core/keys-model.js';
 import type { Io } from '../io.js';
 import { buildKeyGroup, buildTopLevelGroup, readKeyGroupSpec, type TopLevelKeys } from './rule-keys.js';
 import type { CreationRule, RuleKeyGroup, SopsConfig, StoresConfig } from './types.js';
+import { findUnknownKeys, formatUnknownKey } from './unknown-keys.js';
 import {
   FieldError,
   describe,
@@ -82,6 +83,8 @@ export function parseConfig(text: string, configPath: string): SopsConfig {
     if (!(root.kind === 'scalar' && root.value === null) && root.kind !== 'map') {
       throw new FieldError('', `the top level must be a map, got ${describe(root)}`);
     }
+    const unknown = findUnknownKeys(root, topLevelAnchorHolders(doc));
+    if (unknown.length > 0) config.warnings = unknown.map((u) => formatUnknownKey(file, u));
     const top = readMap(root, '');
     const rules = top.get('creation_rules');
     // A missing or null creation_rules means "no config"; an empty list means "nothing matches".
@@ -94,6 +97,27 @@ export function parseConfig(text: string, configPath: string): SopsConfig {
     throw e;
   }
   return config;
+}
+
+/** Top-level keys whose value defines a YAML anchor (aliases used elsewhere do not count). */
+function topLevelAnchorHolders(doc: Document.Parsed): Set<string> {
+  const out = new Set<string>();
+  if (!isMap(doc.contents)) return out;
+  for (const pair of doc.contents.items) {
+    if (!isScalar(pair.key) || pair.value === null || pair.value === undefined) continue;
+    let anchored = false;
+    visit(pair.value as Parameters<typeof visit>[0], {
+      Node: (_k, node) => {
+        if ((node as { anchor?: string }).anchor) {
+          anchored = true;
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+    if (anchored) out.add(String(pair.key.value));
+  }
+  return out;
 }
 
 function parseStores(node: YNode | undefined): StoresConfig {

@@ -100,8 +100,8 @@ function ageRecipients(items: string[], at: string): string[] {
   });
 }
 
-function ageKeys(recipients: string[]): RuleKey[] {
-  return recipients.map((id) => ({ type: 'age', id }));
+function ageKeys(recipients: string[], at: string): RuleKey[] {
+  return recipients.map((id) => ({ type: 'age', id, at }));
 }
 
 function pgpKey(fp: string): RuleKey {
@@ -196,7 +196,7 @@ export function buildTopLevelGroup(keys: TopLevelKeys): RuleKeyGroup {
   const at = keys.at;
   const group: RuleKey[] = [];
   const age = keyField(keys.age, `${at}.age`);
-  group.push(...ageKeys(ageRecipients(age, `${at}.age`)));
+  group.push(...ageKeys(ageRecipients(age, `${at}.age`), `${at}.age`));
   const pgp = keyField(keys.pgp, `${at}.pgp`);
   group.push(...commaJoinedSplit(pgp).map(pgpKey));
   const kms = keyField(keys.kms, `${at}.kms`);
@@ -217,7 +217,7 @@ export function buildTopLevelGroup(keys: TopLevelKeys): RuleKeyGroup {
 export function buildKeyGroup(spec: KeyGroupSpec): RuleKeyGroup {
   const group: RuleKey[] = [];
   for (const sub of spec.merge) group.push(...buildKeyGroup(sub));
-  spec.age.forEach((item, i) => group.push(...ageKeys(ageRecipients([item], `${spec.at}.age[${i}]`))));
+  spec.age.forEach((item, i) => group.push(...ageKeys(ageRecipients([item], `${spec.at}.age[${i}]`), `${spec.at}.age[${i}]`)));
   group.push(...spec.pgp.map(pgpKey));
   group.push(...spec.kms.map((k) => kmsKey(k.arn, k.role, k.context, k.awsProfile)));
   group.push(...spec.gcpKms.map(gcpKey));

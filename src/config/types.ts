@@ -17,6 +17,8 @@ export interface RuleKey {
   id: string;
   /** The key's metadata fields (as sops writes them) for types other than age. */
   fields?: Record<string, unknown>;
+  /** Where the rule names it, e.g. `creation_rules[2].age`, for errors about the key. */
+  at?: string;
 }
 
 export type RuleKeyGroup = RuleKey[];
@@ -61,4 +63,6 @@ export interface SopsConfig {
   /** undefined when the file has no `creation_rules` (sops then behaves as if there were no config). */
   creationRules: CreationRule[] | undefined;
   stores: StoresConfig;
+  /** One line per key sops would not read (a typo sops ignores silently), for the caller to show. */
+  warnings?: string[];
 }

@@ -232,6 +232,16 @@ export interface UnwrappedDataKey {
   dataKey: Uint8Array;
   /** Every group's payload (the data key, or each group's share, re-derived for failed groups). */
   payloads: Uint8Array[];
+  /** Which master key opened each group that could be opened (for `--verbose`; no key material). */
+  openedBy: OpenedBy[];
+}
+
+/** The master key that opened a group: its type and identity string (an age recipient). */
+export interface OpenedBy {
+  /** Position of the group, from 0. */
+  group: number;
+  type: KeyType;
+  name: string;
 }
 
 /**
@@ -251,11 +261,17 @@ export async function unwrapDataKeyPayloads(
   const order = options.decryptionOrder ?? DEFAULT_ORDER;
   const attempts: GroupAttempt[] = [];
   const shares: Uint8Array[] = [];
+  const openedBy: OpenedBy[] = [];
   // groups one after the other: identity commands and passphrase prompts must not interleave
-  for (const group of groups) {
+  for (const [i, group] of groups.entries()) {
     const r = await tryGroup(group, provider, order);
     attempts.push(r.attempt);
-    if (r.payload) shares.push(r.payload);
+    if (r.payload) {
+      shares.push(r.payload);
+      const name = r.attempt.keys[r.attempt.keys.length - 1]?.name ?? '';
+      const key = group.find((k) => masterKeyName(k) === name);
+      openedBy.push({ group: i, type: key?.type ?? 'age', name });
+    }
   }
   const required = groups.length === 1 ? 1 : threshold === 0 ? groups.length : threshold;
   if (shares.length < required) {
@@ -272,7 +288,7 @@ export async function unwrapDataKeyPayloads(
   }
   if (groups.length === 1) {
     const dataKey = shares[0] as Uint8Array;
-    return { dataKey, payloads: [dataKey] };
+    return { dataKey, payloads: [dataKey], openedBy };
   }
   try {
     const dataKey = combine(shares);
@@ -281,7 +297,7 @@ export async function unwrapDataKeyPayloads(
     attempts.forEach((a, i) => {
       payloads.push(a.ok ? (shares[next++] as Uint8Array) : shareAt(shares, i + 1));
     });
-    return { dataKey, payloads };
+    return { dataKey, payloads, openedBy };
   } catch (e) {
     throw new TsopsError('NO_IDENTITY', `could not get data key from shamir parts: ${messageOf(e)}`);
   }

@@ -124,6 +124,8 @@ export function formatSourceOutcome(o: SourceOutcome): string {
 /**
  * sops' per-key reason when no identity was usable (`formatError` in age/keysource.go):
  * `<msg>[: <err>][. Errors while loading age identities: …][. Did not find keys in locations …]`.
+ * When some source did give identities, "did not find keys" would mislead (the keys were found,
+ * they belong to other recipients), so the found identities are counted and named instead.
  */
 export function formatAgeKeyError(
   message: string,
@@ -134,9 +136,18 @@ export function formatAgeKeyError(
   const unused = sources
     .filter((s) => s.status === 'not-set' || s.status === 'not-found' || s.status === 'empty')
     .map((s) => s.location);
+  const loaded = sources.filter((s) => s.status === 'loaded' && s.count > 0);
   let out = cause === undefined ? message : `${message}: ${cause}`;
   if (errors.length > 0) out += `. Errors while loading age identities: ${errors.join('; ')}`;
-  if (unused.length === 1) out += `. Did not find keys in location '${unused[0]}'.`;
+  if (loaded.length > 0) {
+    const count = loaded.reduce((n, s) => n + s.count, 0);
+    const names = loaded.map((s) => (s.detail === undefined ? s.location : `${s.location} (${s.detail})`));
+    const found = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+    out +=
+      count === 1
+        ? `. The 1 identity found (in ${found}) does not match this recipient.`
+        : `. The ${count} identities found (in ${found}) do not match this recipient.`;
+  } else if (unused.length === 1) out += `. Did not find keys in location '${unused[0]}'.`;
   else if (unused.length === 2) out += `. Did not find keys in locations '${unused[0]}' and '${unused[1]}'.`;
   else if (unused.length > 2) {
     const last = unused[unused.length - 1];

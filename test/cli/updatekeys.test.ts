@@ -149,8 +149,8 @@ describe('tsops updatekeys FILE', () => {
     assert.equal(dec.stdout.toString(), PLAIN);
   });
 
-  it('asks whether to replace the data key when a recipient is removed; end of input there means no', async () => {
-    for (const [answers, rotated] of [[['y', 'y'], true], [['y', 'n'], false], [['y'], false]] as const) {
+  it('asks whether to replace the data key when a recipient is removed', async () => {
+    for (const [answers, rotated] of [[['y', 'y'], true], [['y', 'n'], false]] as const) {
       const { dir, file } = await setup([alice, bob], ageRule([alice]));
       const key = await dataKeyHex(file, [alice]);
       const r = await run(['updatekeys', 'app.yaml'], { cwd: dir, keys: [alice], answers });
@@ -159,6 +159,17 @@ describe('tsops updatekeys FILE', () => {
       assert.match(r.stdout.toString(), /Also replace the data key, so they cannot read values written from now on\? \(y\/n\):/);
       assert.equal((await dataKeyHex(file, [alice])) !== key, rotated, `answers ${answers.join(',')}`);
     }
+  });
+
+  it('end of input at the second question cancels like the first: exit 1, nothing written (real binary)', async () => {
+    const { dir, file } = await setup([alice, bob], ageRule([alice]));
+    const original = fs.readFileSync(file);
+    const r = await runCli(['updatekeys', 'app.yaml'], { cwd: dir, env: cleanEnv({ SOPS_AGE_KEY: alice.secret }), stdin: 'y\n' });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout.toString(), /Is this okay\? \(y\/n\):/);
+    assert.match(r.stdout.toString(), /Also replace the data key/);
+    assert.match(r.stderr, /no answer to "Also replace the data key\?" \(end of input\); nothing was changed/);
+    assert.deepEqual(fs.readFileSync(file), original);
   });
 
   it('does not ask about the data key when only recipients are added', async () => {

@@ -366,6 +366,25 @@ describe('report formatting', () => {
     );
   });
 
+  it('counts and names the identities found instead of saying none were found when some were', () => {
+    const o = (location: string) => ({ location, status: 'not-set' as const, count: 0, recipients: [] });
+    const loaded = (location: string, count: number, detail?: string) => ({
+      location,
+      status: 'loaded' as const,
+      count,
+      recipients: [],
+      ...(detail === undefined ? {} : { detail }),
+    });
+    assert.equal(
+      formatAgeKeyError('m', 'why', [o('A'), loaded('SOPS_AGE_KEY_FILE', 1, 'k.txt'), o('C')]),
+      'm: why. The 1 identity found (in SOPS_AGE_KEY_FILE (k.txt)) does not match this recipient.',
+    );
+    assert.equal(
+      formatAgeKeyError('m', undefined, [loaded('SOPS_AGE_KEY', 2), o('B'), loaded('/h/keys.txt', 1)]),
+      'm. The 3 identities found (in SOPS_AGE_KEY and /h/keys.txt) do not match this recipient.',
+    );
+  });
+
   it('lays out a successful group with its key and the Shamir trailer', () => {
     const text = formatDataKeyFailure({
       groups: [
