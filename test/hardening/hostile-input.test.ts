@@ -1,0 +1,64 @@
+/**
+ * Input a hostile repository controls (a committed file, its metadata, `.sops.yaml`) must not
+ * hang or exhaust the person who runs tsops: every attack here runs the real binary under a
+ * deadline far above what a safe run needs, and must end well inside it with a clean error.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { alice, snapshot, snapshotDiff, workspace, STACK_LINE } from './fixtures.js';
+import { runCliBounded, type BoundedOutcome } from '../helpers/bounded.js';
+
+/** Generous: a hang is killed at this point; a safe run takes a fraction of it. */
+const DEADLINE_MS = 60_000;
+/** What "well inside" means: even on a loaded 2-core machine a safe run stays below this. */
+const BOUND_MS = 15_000;
+
+function assertBounded(r: BoundedOutcome, what: string): void {
+  assert.equal(r.killed, false, `${what}: still running after ${DEADLINE_MS} ms`);
+  assert.ok(r.ms < BOUND_MS, `${what}: took ${Math.round(r.ms)} ms`);
+  assert.doesNotMatch(r.stderr, STACK_LINE, `${what}: a stack trace`);
+}
+
+/** Forty `a`s then a character that is not: `(a+)+$` backtracks 2^40 times on it. */
+const EVIL_KEY = `${'a'.repeat(40)}!`;
+
+describe('ReDoS: Go regexes run in linear time', () => {
+  it('decrypt of a file whose own metadata carries encrypted_regex (a+)+$ ends, failing on the MAC', async () => {
+    const w = workspace();
+    w.write('app.yaml', `${EVIL_KEY}: value\nother: secret\n`);
+    const enc = await w.run(['encrypt', '-i', '--age', alice.recipient, 'app.yaml']);
+    assert.equal(enc.code, 0, enc.stderr);
+    // The attacker, holding no key, edits the metadata: the regex is read before the MAC is checked.
+    const text = w.read('app.yaml').toString('utf8');
+    assert.match(text, /\nsops:\n/);
+    w.write('app.yaml', text.replace('\nsops:\n', "\nsops:\n    encrypted_regex: (a+)+$\n"));
+    const r = await runCliBounded(['decrypt', 'app.yaml'], { cwd: w.dir, env: w.env, deadlineMs: DEADLINE_MS });
+    assertBounded(r, 'decrypt');
+    assert.notEqual(r.code, 0, 'a selector added without the key must not pass the MAC');
+    assert.equal(r.stdout.length, 0);
+  });
+
+  it('encrypt under a .sops.yaml whose path_regex is (a+)+$ ends, with the rule not matching', async () => {
+    const w = workspace();
+    w.write('.sops.yaml', `creation_rules:\n    - path_regex: (a+)+$\n      age: ${alice.recipient}\n`);
+    const name = `${EVIL_KEY.slice(0, -1)}b.yaml`;
+    w.write(name, 'token: secret\n');
+    const before = snapshot(w.dir);
+    const r = await runCliBounded(['encrypt', '-i', name], { cwd: w.dir, env: w.env, deadlineMs: DEADLINE_MS });
+    assertBounded(r, 'encrypt');
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /no matching creation rules found/);
+    assert.deepEqual(snapshotDiff(before, snapshot(w.dir)), []);
+  });
+
+  it('encrypt with --encrypted-regex (a+)+$ over a hostile key ends and encrypts by Go semantics', async () => {
+    const w = workspace();
+    w.write('app.yaml', `${EVIL_KEY}: keep-clear\n${'a'.repeat(40)}: hide-me\n`);
+    const r = await runCliBounded(['encrypt', '--age', alice.recipient, '--encrypted-regex', '(a+)+$', 'app.yaml'], { cwd: w.dir, env: w.env, deadlineMs: DEADLINE_MS });
+    assertBounded(r, 'encrypt');
+    assert.equal(r.code, 0, r.stderr);
+    const out = r.stdout.toString('utf8');
+    assert.match(out, new RegExp(`^${EVIL_KEY}: keep-clear$`, 'm'));
+    assert.doesNotMatch(out, /hide-me/);
+  });
+});
