@@ -62,3 +62,60 @@ describe('ReDoS: Go regexes run in linear time', () => {
     assert.doesNotMatch(out, /hide-me/);
   });
 });
+
+/** Nine lines, nine aliases each: 9^9 (387 million) nodes once expanded. */
+const BOMB = (() => {
+  const lines = [`l0: &l0 [${Array(9).fill('"lol"').join(', ')}]`];
+  for (let i = 1; i < 9; i++) lines.push(`l${i}: &l${i} [${Array(9).fill(`*l${i - 1}`).join(', ')}]`);
+  return `${lines.join('\n')}\n`;
+})();
+
+describe('YAML alias bombs are refused as go-yaml refuses them', () => {
+  it('decrypt (exit 2) and filestatus (exit 1) of an encrypted file with a bomb in front end at once', async () => {
+    const w = workspace();
+    w.write('app.yaml', 'token: secret\n');
+    const enc = await w.run(['encrypt', '-i', '--age', alice.recipient, 'app.yaml']);
+    assert.equal(enc.code, 0, enc.stderr);
+    w.write('app.yaml', BOMB + w.read('app.yaml').toString('utf8'));
+    const d = await runCliBounded(['decrypt', 'app.yaml'], { cwd: w.dir, env: w.env, deadlineMs: DEADLINE_MS });
+    assertBounded(d, 'decrypt');
+    assert.equal(d.code, 2, d.stderr);
+    assert.match(d.stderr, /^tsops: app\.yaml: yaml: document contains excessive aliasing$/m);
+    assert.equal(d.stdout.length, 0);
+    // filestatus reports any unreadable file as "cannot check file status" (exit 1), as sops does.
+    const f = await runCliBounded(['filestatus', 'app.yaml'], { cwd: w.dir, env: w.env, deadlineMs: DEADLINE_MS });
+    assertBounded(f, 'filestatus');
+    assert.equal(f.code, 1, f.stderr);
+    assert.match(f.stderr, /^tsops: cannot check file status of app\.yaml: yaml: document contains excessive aliasing$/m);
+  });
+
+  it('encrypt of a plaintext bomb ends with exit 2 and writes nothing', async () => {
+    const w = workspace();
+    w.write('app.yaml', BOMB);
+    const before = snapshot(w.dir);
+    const r = await runCliBounded(['encrypt', '-i', '--age', alice.recipient, 'app.yaml'], { cwd: w.dir, env: w.env, deadlineMs: DEADLINE_MS });
+    assertBounded(r, 'encrypt');
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /excessive aliasing/);
+    assert.deepEqual(snapshotDiff(before, snapshot(w.dir)), []);
+  });
+
+  it('a bomb in .sops.yaml is a config error, not a hang', async () => {
+    const w = workspace();
+    w.write('.sops.yaml', `${BOMB}creation_rules:\n    - age: ${alice.recipient}\n`);
+    w.write('app.yaml', 'token: secret\n');
+    const r = await runCliBounded(['encrypt', 'app.yaml'], { cwd: w.dir, env: w.env, deadlineMs: DEADLINE_MS });
+    assertBounded(r, 'encrypt');
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /\.sops\.yaml: .*document contains excessive aliasing$/m);
+  });
+
+  it('an alias without an anchor is an error, not a silent null', async () => {
+    const w = workspace();
+    w.write('app.yaml', 'token: secret\nother: *nope\n');
+    const r = await runCliBounded(['encrypt', '--age', alice.recipient, 'app.yaml'], { cwd: w.dir, env: w.env, deadlineMs: DEADLINE_MS });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /yaml: line 2: unknown anchor 'nope' referenced/);
+    assert.equal(r.stdout.length, 0);
+  });
+});
