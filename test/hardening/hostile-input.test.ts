@@ -119,3 +119,34 @@ describe('YAML alias bombs are refused as go-yaml refuses them', () => {
     assert.equal(r.stdout.length, 0);
   });
 });
+
+describe('JSON: nothing may follow the document', () => {
+  it('decrypt of an encrypted file with a second object appended fails with exit 2', async () => {
+    const w = workspace();
+    w.write('app.json', '{"token": "secret"}\n');
+    const enc = await w.run(['encrypt', '-i', '--age', alice.recipient, 'app.json']);
+    assert.equal(enc.code, 0, enc.stderr);
+    const good = w.read('app.json').toString('utf8');
+    w.write('app.json', `${good}{"token": ""}\n`);
+    const r = await runCliBounded(['decrypt', 'app.json'], { cwd: w.dir, env: w.env, deadlineMs: DEADLINE_MS });
+    assertBounded(r, 'decrypt');
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /invalid json at line \d+, column 1: invalid character '\{' after top-level value/);
+    assert.equal(r.stdout.length, 0);
+    // Trailing whitespace alone is fine.
+    w.write('app.json', `${good}\n\n  \n`);
+    const ok = await runCliBounded(['decrypt', 'app.json'], { cwd: w.dir, env: w.env, deadlineMs: DEADLINE_MS });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout.toString('utf8'), /"token": "secret"/);
+  });
+
+  it('encrypt of plaintext with trailing garbage fails with exit 2 and writes nothing', async () => {
+    const w = workspace();
+    w.write('app.json', '{"token": "secret"} garbage');
+    const before = snapshot(w.dir);
+    const r = await runCliBounded(['encrypt', '-i', '--age', alice.recipient, 'app.json'], { cwd: w.dir, env: w.env, deadlineMs: DEADLINE_MS });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /invalid character 'g' after top-level value/);
+    assert.deepEqual(snapshotDiff(before, snapshot(w.dir)), []);
+  });
+});
