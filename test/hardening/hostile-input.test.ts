@@ -7,6 +7,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { alice, snapshot, snapshotDiff, workspace, STACK_LINE } from './fixtures.js';
 import { runCliBounded, type BoundedOutcome } from '../helpers/bounded.js';
+import { armorDecode, armorEncode } from '../../src/keys/age-armor.js';
+import { encryptAgeFile } from '../../src/keys/age-file.js';
+import { parseNativeIdentity, unwrapKey } from '../../src/keys/age.js';
+import { Stanza, type Recipient } from '../../src/keys/stanza.js';
+import { X25519Recipient, decodeX25519Recipient } from '../../src/keys/x25519.js';
 
 /** Generous: a hang is killed at this point; a safe run takes a fraction of it. */
 const DEADLINE_MS = 60_000;
@@ -148,5 +153,60 @@ describe('JSON: nothing may follow the document', () => {
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /invalid character 'g' after top-level value/);
     assert.deepEqual(snapshotDiff(before, snapshot(w.dir)), []);
+  });
+});
+
+/** The key-group report wraps long reasons over `|` lines: join them back. */
+const unwrapped = (stderr: string): string => stderr.replace(/\n\s*\|\s*/g, ' ');
+
+describe('age header: what age refuses, tsops refuses', () => {
+  /**
+   * An encrypted file whose `enc` is rewrapped by the key's owner with extra stanzas: a valid
+   * header MAC, the same data key. What tsops accepted here but age and sops refuse.
+   */
+  async function rewrapped(extra: (own: Recipient) => Recipient[]): Promise<{ w: ReturnType<typeof workspace>; enc: string }> {
+    const w = workspace();
+    w.write('app.yaml', 'token: secret\n');
+    const r = await w.run(['encrypt', '-i', '--age', alice.recipient, 'app.yaml']);
+    assert.equal(r.code, 0, r.stderr);
+    const text = w.read('app.yaml').toString('utf8');
+    const m = /( *)-----BEGIN AGE ENCRYPTED FILE-----\n[\s\S]*?-----END AGE ENCRYPTED FILE-----\n/.exec(text);
+    assert.ok(m);
+    const indent = m[1]!;
+    const armored = m[0].split('\n').map((l) => l.slice(indent.length)).join('\n');
+    const secret = alice.text.split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-'))!;
+    const dataKey = await unwrapKey(armored, [await parseNativeIdentity(secret, 'test')]);
+    assert.equal(dataKey.length, 32);
+    assert.ok(armorDecode(armored).length > 0);
+    const own = new X25519Recipient(decodeX25519Recipient(alice.recipient));
+    const file = await encryptAgeFile(extra(own), dataKey);
+    const enc = armorEncode(file).split('\n').map((l) => (l === '' ? l : indent + l)).join('\n');
+    w.write('app.yaml', text.replace(m[0], enc));
+    return { w, enc };
+  }
+
+  it('a stanza argument with a TAB is refused by decrypt (exit 128), no plaintext printed', async () => {
+    const { w } = await rewrapped((own) => [{ wrapFileKey: () => [new Stanza(['grease', 'a\tb'], new Uint8Array(0))] }, own]);
+    const r = await runCliBounded(['decrypt', 'app.yaml'], { cwd: w.dir, env: w.env, deadlineMs: DEADLINE_MS });
+    assertBounded(r, 'decrypt');
+    assert.equal(r.code, 128, r.stderr);
+    assert.match(unwrapped(r.stderr), /failed to decrypt the age data: invalid stanza: malformed argument/);
+    assert.equal(r.stdout.length, 0);
+  });
+
+  it('an X25519 stanza for the own key with a wrong-size file key fails decrypt instead of being skipped', async () => {
+    const { w } = await rewrapped((own) => [{ wrapFileKey: (fk) => own.wrapFileKey(new Uint8Array([...fk, 0])) }, own]);
+    const r = await runCliBounded(['decrypt', 'app.yaml'], { cwd: w.dir, env: w.env, deadlineMs: DEADLINE_MS });
+    assertBounded(r, 'decrypt');
+    assert.equal(r.code, 128, r.stderr);
+    assert.match(unwrapped(r.stderr), /failed to decrypt the age data: invalid X25519 stanza: incorrect file key size/);
+    assert.equal(r.stdout.length, 0);
+  });
+
+  it('the same rewrap without the hostile stanza still decrypts (the setup itself is sound)', async () => {
+    const { w } = await rewrapped((own) => [{ wrapFileKey: () => [new Stanza(['grease', 'ok!'], new Uint8Array(5))] }, own]);
+    const r = await runCliBounded(['decrypt', 'app.yaml'], { cwd: w.dir, env: w.env, deadlineMs: DEADLINE_MS });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.toString('utf8'), 'token: secret\n');
   });
 });
