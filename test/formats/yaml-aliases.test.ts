@@ -77,6 +77,14 @@ describe('YAML alias expansion', () => {
     assert.throws(() => plain('b: *a\na: &a 1\n'), /unknown anchor 'a' referenced/);
   });
 
+  it('resolves 50,000 aliases in linear time (the library resolves each by walking the document)', () => {
+    const doc = `a: &a x\n${Array.from({ length: 50_000 }, (_, i) => `k${i}: *a`).join('\n')}\n`;
+    const start = Date.now();
+    const [tree] = plain(doc);
+    assert.equal(getKey(tree!, 'k49999'), 'x');
+    assert.ok(Date.now() - start < 10_000, `took ${Date.now() - start} ms`);
+  });
+
   it('resolves an alias to the latest anchor of that name before it', () => {
     const [tree] = plain('a: &x 1\nb: *x\nc: &x 2\nd: *x\n');
     assert.equal(String(getKey(tree!, 'b')), '1');
