@@ -10,7 +10,8 @@ const requireHere = createRequire(path.join(root, 'package.json'));
 
 // Modules whose top-level code a typical command never needs: the YAML library (.sops.yaml and
 // unusual YAML only), the Edwards curve (SSH keys only), age-encryption (post-quantum keys,
-// passphrases), and the child_process module commander loads for a feature tsops does not use.
+// passphrases), re2js (regex selectors and path_regex only), and the child_process module
+// commander loads for a feature tsops does not use.
 // Each import of one of these gets a stand-in whose exports load the real module on first use.
 const deferred = [
   { spec: 'yaml' },
@@ -20,6 +21,7 @@ const deferred = [
   // Encrypted OpenSSH keys only.
   { spec: 'bcrypt-pbkdf' },
   { spec: 'age-encryption' },
+  { spec: 're2js' },
   { spec: 'node:child_process', importer: /[\\/]node_modules[\\/]commander[\\/]/ },
   { spec: 'child_process', importer: /[\\/]node_modules[\\/]commander[\\/]/ },
   { spec: 'node:tty' },

@@ -3,7 +3,7 @@
  * (found once, lazily), stores with their emit options, and the identity loader.
  */
 import * as path from 'node:path';
-import { tryCompileGoRegex } from '../core/regex.js';
+import { tryCompileGoRegex, type GoRegex } from '../core/regex.js';
 import { findConfigFile } from '../config/find.js';
 import { loadConfig } from '../config/parse.js';
 import type { SopsConfig } from '../config/types.js';
@@ -83,7 +83,7 @@ export class CommandContext {
     return indent === undefined ? {} : { indent };
   }
 
-  compileRegex = (source: string): RegExp | undefined => tryCompileGoRegex(source);
+  compileRegex = (source: string): GoRegex | undefined => tryCompileGoRegex(source);
 
   /** Debug output, only with --verbose; callers never pass secrets here. */
   debug(message: string): void {

@@ -4,6 +4,7 @@
  */
 import type { TsopsError } from '../errors.js';
 import type { KeyType, Selector } from '../core/keys-model.js';
+import type { GoRegex } from '../core/regex.js';
 
 /**
  * One master key named by a rule. `id` is sops' `ToString()` of the key, which is also what sops
@@ -29,7 +30,7 @@ export interface CreationRule {
   /** The `path_regex` text; undefined or empty matches every file. */
   pathRegex?: string;
   /** `pathRegex` compiled once (Go RE2 semantics); absent when empty or invalid. */
-  regex?: RegExp;
+  regex?: GoRegex;
   keyGroups: RuleKeyGroup[];
   shamirThreshold: number;
   /** The rule's one selector, if it sets any (spec §1.6). */

@@ -4,6 +4,9 @@
  * later ones), scalars kept with their text so a string field gets `1.10` rather than `1.1`.
  */
 import { isAlias, isMap, isScalar, isSeq, Scalar, type Document } from 'yaml';
+import { aliasTargets } from '../formats/yaml-aliases.js';
+import { AliasBudget } from '../formats/yaml-parse-types.js';
+import { TsopsError } from '../errors.js';
 
 export type YNode =
   | { kind: 'scalar'; value: unknown; text: string }
@@ -22,20 +25,44 @@ export class FieldError extends Error {
   }
 }
 
-/** Convert a parsed document's contents. Throws FieldError for malformed merges and alias loops. */
+/**
+ * Convert a parsed document's contents. Throws FieldError for malformed merges, alias loops and
+ * excessive aliasing. A node reached through several aliases is converted once and shared, but
+ * counts as the copy go-yaml decodes each time, so the same alias bound as sops' applies.
+ */
 export function documentValue(doc: Document.Parsed): YNode {
   const memo = new Map<unknown, YNode>();
   const active = new Set<unknown>();
+  const targets = aliasTargets(doc);
+  const budget = new AliasBudget();
+  /** Nodes in each converted value, counting every alias as a copy. */
+  const sizes = new WeakMap<YNode, number>();
+  const sizeOf = (n: YNode): number => sizes.get(n) ?? 1;
+
+  const counted = <T>(at: string, f: () => T): T => {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof TsopsError) throw new FieldError(at, e.message.replace(/^yaml: /, ''));
+      throw e;
+    }
+  };
 
   const convert = (node: unknown, at: string): YNode => {
     if (node === null || node === undefined) return NULL_NODE;
     if (isAlias(node)) {
-      const target = node.resolve(doc);
+      const target = targets.get(node);
       if (target === undefined) throw new FieldError(at, `unknown anchor ${JSON.stringify(node.source)} referenced`);
-      return convert(target, at);
+      const done = memo.get(target);
+      if (done !== undefined) {
+        counted(at, () => budget.expanded(sizeOf(done)));
+        return done;
+      }
+      return budget.through(() => convert(target, at));
     }
     const known = memo.get(node);
     if (known !== undefined) return known;
+    counted(at, () => budget.node());
     if (active.has(node)) throw new FieldError(at, 'an alias refers to the node that contains it');
     let out: YNode;
     if (isScalar(node)) {
@@ -44,7 +71,9 @@ export function documentValue(doc: Document.Parsed): YNode {
       out = { kind: 'scalar', value, text };
     } else if (isSeq(node)) {
       active.add(node);
-      out = { kind: 'seq', items: node.items.map((item, i) => convert(item, `${at}[${i}]`)) };
+      const items = node.items.map((item, i) => convert(item, `${at}[${i}]`));
+      out = { kind: 'seq', items };
+      sizes.set(out, items.reduce((n, item) => n + sizeOf(item), 1));
       active.delete(node);
     } else if (isMap(node)) {
       active.add(node);
@@ -70,6 +99,9 @@ export function documentValue(doc: Document.Parsed): YNode {
       }
       active.delete(node);
       out = { kind: 'map', entries };
+      let size = 1;
+      for (const v of entries.values()) size += sizeOf(v);
+      sizes.set(out, size);
     } else {
       out = NULL_NODE;
     }

@@ -9,6 +9,7 @@ import { scalarBytes } from './scalar-text.js';
 import { compileSelector, shouldBeEncrypted, type CompiledSelector } from './select.js';
 import { Comment, type Branches, type Value } from './tree.js';
 import { walkBranches, type Leaf } from './walk.js';
+import type { GoRegex } from './regex.js';
 
 export interface ValueRules {
   selector: CompiledSelector;
@@ -147,7 +148,7 @@ export interface DecryptOptions {
   ignoreMac?: boolean | undefined;
   /** Keep each value's IV so a re-encryption reproduces unchanged values (default true). */
   rememberIvs?: boolean | undefined;
-  compileRegex: (source: string) => RegExp | undefined;
+  compileRegex: (source: string) => GoRegex | undefined;
 }
 
 /**
@@ -172,7 +173,7 @@ export function decryptDocument(doc: SopsDocument, dataKey: Uint8Array, options:
 export function encryptDocument(
   doc: SopsDocument,
   cipher: ValueCipher,
-  options: { now: Date; compileRegex: (source: string) => RegExp | undefined },
+  options: { now: Date; compileRegex: (source: string) => GoRegex | undefined },
 ): void {
   const rules: ValueRules = {
     selector: compileSelector(doc.metadata.selector, options.compileRegex),

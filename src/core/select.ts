@@ -3,14 +3,15 @@
  * against every key on the path and every comment on the comment stack.
  */
 import type { Selector } from './keys-model.js';
+import type { GoRegex } from './regex.js';
 
 /** A selector with its regex compiled once (invalid regexes never match, as in sops). */
 export interface CompiledSelector {
   selector: Selector | undefined;
-  regex: RegExp | undefined;
+  regex: GoRegex | undefined;
 }
 
-export type RegexCompiler = (source: string) => RegExp | undefined;
+export type RegexCompiler = (source: string) => GoRegex | undefined;
 
 export function compileSelector(selector: Selector | undefined, compile: RegexCompiler): CompiledSelector {
   const needsRegex = selector !== undefined && selector.kind.endsWith('_regex');
@@ -49,8 +50,6 @@ export function shouldBeEncrypted(
   }
 }
 
-function test(re: RegExp | undefined, s: string): boolean {
-  if (!re) return false;
-  re.lastIndex = 0;
-  return re.test(s);
+function test(re: GoRegex | undefined, s: string): boolean {
+  return re !== undefined && re.test(s);
 }

@@ -1,7 +1,8 @@
 /**
  * A JSON reader with the semantics of sops' token-by-token JSON store (spec §6.2): key order
  * and duplicate keys are kept, integers that fit int64 stay exact (`bigint`), other numbers are
- * float64, invalid UTF-8 becomes U+FFFD, and anything after the top-level object is ignored.
+ * float64, invalid UTF-8 becomes U+FFFD, and anything but whitespace after the top-level object
+ * is an error, as in Go's `json.Unmarshal`.
  * `JSON.parse` can give none of that, hence a hand-written scanner.
  */
 import { TsopsError } from '../errors.js';
@@ -69,7 +70,13 @@ class JsonScanner {
       if (c === (isMap ? 0x7d /* } */ : 0x5d) /* ] */) {
         this.pos++;
         stack.pop();
-        if (stack.length === 0) return root;
+        if (stack.length === 0) {
+          // Go's json.Unmarshal (sops reads an encrypted file's metadata with it) refuses anything
+          // but whitespace after the value: trailing text could hide a second document.
+          this.skipSpace();
+          if (this.pos < this.s.length) this.fail(`${this.found()} after top-level value`);
+          return root;
+        }
         continue;
       }
       if (frame.count > 0) {

@@ -5,11 +5,22 @@
  * (spec §6.1). Comment placement follows the library's attachment, close to go-yaml's.
  */
 import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
-import type { Document, Node as YamlNode, Scalar } from 'yaml';
+import type { Alias, Document, Node as YamlNode, Scalar } from 'yaml';
 import { Comment, newList, newMap } from '../core/tree.js';
 import type { MapItem, TreeList, TreeMap, Value } from '../core/tree.js';
 import { resolvePlain } from './yaml-scalars.js';
-import { MAX_YAML_DEPTH, checkMergeValue, depthError, duplicateKeyError, parseError, resolveCoreTag, rootTypeError } from './yaml-parse-types.js';
+import { aliasTargets } from './yaml-aliases.js';
+import {
+  AliasBudget,
+  MAX_YAML_DEPTH,
+  checkMergeValue,
+  depthError,
+  duplicateKeyError,
+  parseError,
+  resolveCoreTag,
+  rootTypeError,
+  unknownAnchorError,
+} from './yaml-parse-types.js';
 import type { NonStringKey, ParsedYaml } from './yaml-parse-types.js';
 
 const TAG_PREFIX = 'tag:yaml.org,2002:';
@@ -22,13 +33,24 @@ function commentLines(c: string | null | undefined): string[] {
 
 class Converter {
   nonStringKey: NonStringKey | undefined;
+  private readonly budget = new AliasBudget();
+  private readonly targets: Map<Alias, YamlNode | undefined>;
 
   constructor(
     private readonly doc: Document.Parsed,
     private readonly text: string,
     private readonly lineOf: (offset: number) => number,
     private readonly checkDuplicates: boolean,
-  ) {}
+  ) {
+    this.targets = aliasTargets(this.doc);
+  }
+
+  /** The node an alias stands for; an alias without an anchor before it is an error, as in go-yaml. */
+  target(alias: Alias): YamlNode {
+    const t = this.targets.get(alias);
+    if (t === undefined) throw unknownAnchorError(alias.source, this.line(alias));
+    return t;
+  }
 
   /** Whether a node's trailing comment starts on its own line (a go-yaml line comment). */
   private sameLineComment(node: YamlNode): boolean {
@@ -58,7 +80,11 @@ class Converter {
     // Alias hops count as levels too, so a chain of aliases cannot recurse without bound either.
     if (depth > MAX_YAML_DEPTH) throw depthError(this.line(node));
     if (node === null || node === undefined) return null;
-    if (isAlias(node)) return this.value(node.resolve(this.doc) as YamlNode | undefined, depth + 1);
+    this.budget.node();
+    if (isAlias(node)) {
+      const target = this.target(node);
+      return this.budget.through(() => this.value(target, depth + 1));
+    }
     if (isScalar(node)) return this.scalar(node);
     if (isMap(node)) return this.map(node as unknown as { items: unknown[]; comment?: string | null }, depth);
     if (isSeq(node)) return this.list(node as unknown as { items: unknown[]; comment?: string | null }, depth);
@@ -73,7 +99,10 @@ class Converter {
       if (typeof v !== 'string' && this.nonStringKey === undefined) this.nonStringKey = { line: this.line(key as YamlNode), text };
       return typeof v === 'string' ? v : text;
     }
-    if (isAlias(key)) return this.keyText(key.resolve(this.doc), depth + 1);
+    if (isAlias(key)) {
+      const target = this.target(key);
+      return this.budget.through(() => this.keyText(target, depth + 1));
+    }
     const text = key === null || key === undefined ? '' : String(key);
     if (this.nonStringKey === undefined) this.nonStringKey = { line: this.line(key as YamlNode), text };
     return text;
@@ -114,6 +143,7 @@ class Converter {
   }
 
   private nested(v: YamlNode, depth: number): Value {
+    this.budget.node();
     const lead = commentLines(v.commentBefore);
     if (isMap(v)) return this.map(v as unknown as { items: unknown[]; comment?: string | null }, depth + 1, lead);
     return this.list(v as unknown as { items: unknown[]; comment?: string | null }, depth + 1, lead);
@@ -185,7 +215,7 @@ export function parseWithLibrary(text: string): ParsedYaml {
     const root = doc.contents as YamlNode | null;
     const head = commentLines(doc.commentBefore);
     const foot = commentLines(doc.comment);
-    const target = isAlias(root) ? (root.resolve(doc) as YamlNode | undefined) : root;
+    const target = isAlias(root) ? conv.target(root) : root;
     let branch: TreeMap;
     if (target === null || target === undefined) {
       branch = newMap();

@@ -20,6 +20,7 @@ const enc = new TextEncoder();
 const dec = new TextDecoder();
 const HEADER_LABEL = enc.encode('header');
 const PAYLOAD_LABEL = enc.encode('payload');
+const STANZA_ARG = /^[\x21-\x7e]+$/;
 
 function headerMac(fileKey: Uint8Array, headerNoMac: Uint8Array): Uint8Array {
   return hmacSha256(hkdfSha256(fileKey, undefined, HEADER_LABEL, 32), headerNoMac);
@@ -89,7 +90,8 @@ function parseHeader(file: Uint8Array): ParsedHeader {
   let line = nextLine();
   while (line.startsWith('-> ')) {
     const args = line.slice(3).split(' ');
-    if (args.some((a) => a.length === 0)) throw new Error('invalid stanza');
+    // age's arguments are non-empty runs of visible ASCII (VCHAR): no NUL, TAB, DEL or UTF-8.
+    if (args.some((a) => !STANZA_ARG.test(a))) throw new Error('invalid stanza: malformed argument');
     const body: Uint8Array[] = [];
     for (;;) {
       const bytes = base64nopad.decode(nextLine());
@@ -101,6 +103,8 @@ function parseHeader(file: Uint8Array): ParsedHeader {
     line = nextLine();
   }
   if (!line.startsWith('--- ')) throw new Error('invalid header');
+  // As age: a passphrase stanza must be alone, so a file cannot be opened both ways.
+  if (stanzas.length > 1 && stanzas.some((st) => st.args[0] === 'scrypt')) throw new Error('an scrypt recipient must be the only one');
   const mac = base64nopad.decode(line.slice(4));
   // The MAC covers the header up to and including "---".
   const headerNoMac = file.subarray(0, pos - 1 - line.length + 3);

@@ -114,8 +114,9 @@ export class X25519Identity implements Identity {
       }
       if (share.length !== 32) throw new Error('invalid X25519 stanza');
       const key = wrapKey(shared(this.#privateKey, publicKeyObject(share)), share, this.publicKey);
-      // X25519 stanzas carry no tag: a body that does not open belongs to someone else.
-      if (s.body.length !== FILE_KEY_SIZE + 16) continue;
+      // A body of the wrong size is malformed whoever it is for, and age refuses the file; one of
+      // the right size that does not open belongs to someone else (X25519 stanzas carry no tag).
+      if (s.body.length !== FILE_KEY_SIZE + 16) throw new Error('invalid X25519 stanza: incorrect file key size');
       try {
         return chachaOpen(key, ZERO_NONCE, s.body);
       } catch {

@@ -232,9 +232,11 @@ test('parse: errors carry line and column', () => {
   throwsCode(() => parse('\uFEFF{}'), 'PARSE_INPUT', /byte order mark/);
 });
 
-test('parse: content after the top-level object is ignored, as sops ignores it', () => {
-  const m = parse('{"a": 1} trailing garbage [');
-  assert.deepEqual(m, newMap([{ key: 'a', value: 1n }]));
+test('parse: content after the top-level object is an error, as in Go\'s json.Unmarshal; whitespace is fine', () => {
+  throwsCode(() => parse('{"a": 1} trailing garbage ['), 'PARSE_INPUT', /^invalid json at line 1, column 10: invalid character 't' after top-level value$/);
+  throwsCode(() => parse('{"a": 1}\n{"a": ""}\n'), 'PARSE_INPUT', /line 2, column 1: invalid character '\{' after top-level value/);
+  throwsCode(() => parse('{}}'), 'PARSE_INPUT', /after top-level value/);
+  assert.deepEqual(parse('{"a": 1} \r\n\t\n'), newMap([{ key: 'a', value: 1n }]));
 });
 
 test('parse: nesting deeper than 10000 levels is refused, 5000 is fine', () => {

@@ -69,3 +69,38 @@ test('tampering with the header or the payload is detected', async () => {
   badMac[macAt] = badMac[macAt] === 0x41 ? 0x42 : 0x41;
   await assert.rejects(decryptAgeFile([k.ours.id], badMac), /HMAC|invalid/);
 });
+
+/** A recipient adding one extra stanza of the given arguments (its body a 32-byte filler). */
+function extraStanza(args: string[]): Recipient {
+  return { wrapFileKey: () => [new Stanza(args, new Uint8Array(32))] };
+}
+
+test('a stanza argument with NUL, TAB, DEL, a space run or non-ASCII is a header error, as in age', async () => {
+  const k = await keyPair();
+  for (const arg of ['a\0b', 'a\tb', 'a\x7fb', 'caf\u00e9', '\u2603', 'x\r']) {
+    const file = await encryptAgeFile([extraStanza(['grease', arg]), k.ours.r], randomBytes(32));
+    await assert.rejects(decryptAgeFile([k.ours.id], file), /invalid stanza: malformed argument/, JSON.stringify(arg));
+  }
+  // Every visible ASCII character is allowed.
+  const visible = Array.from({ length: 0x7e - 0x20 }, (_, i) => String.fromCharCode(0x21 + i)).join('');
+  const ok = await encryptAgeFile([extraStanza(['grease', visible]), k.ours.r], new Uint8Array([7]));
+  assert.deepEqual(Array.from(await decryptAgeFile([k.ours.id], ok)), [7]);
+});
+
+test("an X25519 stanza whose file key has the wrong size fails the file, even when another stanza opens", async () => {
+  const k = await keyPair();
+  // The user's own key, wrapping a 17-byte "file key": age refuses the file rather than skip it.
+  const longKey: Recipient = { wrapFileKey: (fileKey) => k.ours.r.wrapFileKey(new Uint8Array([...fileKey, 0])) };
+  const file = await encryptAgeFile([longKey, k.ours.r], randomBytes(32));
+  await assert.rejects(decryptAgeFile([k.ours.id], file), /incorrect file key size/);
+  // A right-sized stanza for someone else is skipped, as before.
+  const other = await keyPair();
+  const shared = await encryptAgeFile([other.ours.r, k.ours.r], new Uint8Array([9]));
+  assert.deepEqual(Array.from(await decryptAgeFile([k.ours.id], shared)), [9]);
+});
+
+test('an scrypt stanza beside another is refused, as age refuses it', async () => {
+  const k = await keyPair();
+  const file = await encryptAgeFile([extraStanza(['scrypt', 'c2FsdHNhbHRzYWx0c2FsdA', '10']), k.ours.r], randomBytes(32));
+  await assert.rejects(decryptAgeFile([k.ours.id], file), /scrypt recipient must be the only one/);
+});
