@@ -43,7 +43,7 @@ test('shouldBeEncrypted over every selector kind', () => {
 
 test('a regex is compiled once per selector, and only for regex kinds', () => {
   let compiled = 0;
-  const count = (s: string): RegExp | undefined => {
+  const count = (s: string): ReturnType<typeof tryCompileGoRegex> => {
     compiled++;
     return tryCompileGoRegex(s);
   };
