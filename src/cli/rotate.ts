@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import type { RotateOptions } from '../commands/rotate.js';
 import { addGlobalOptions, contextFor, inputTypeOptions } from './program.js';
-import { bool, outputOptions, str, fileOptionsFrom } from './shared-options.js';
+import { acceptLegacyMacOption, bool, outputOptions, str, fileOptionsFrom } from './shared-options.js';
 
 // Command modules load on use, so a run pays only for the command it runs.
 const loadRotate = () => import('../commands/rotate.js');
@@ -13,6 +13,7 @@ export function rotateOptionsFrom(o: Record<string, unknown>, file: string | und
     addAge: str(o, 'addAge'),
     rmAge: str(o, 'rmAge'),
     ignoreMac: bool(o, 'ignoreMac'),
+    acceptLegacyMac: bool(o, 'acceptLegacyMac'),
   };
 }
 
@@ -32,6 +33,7 @@ export function registerRotate(program: Command, io: Io): void {
   inputTypeOptions(cmd);
   recipientChangeOptions(cmd);
   cmd.option('--filename-override <path>', 'the path that decides the format and the creation rule');
+  acceptLegacyMacOption(cmd);
   addGlobalOptions(cmd);
   cmd.action(async (file: string | undefined, _o: unknown, self: Command) => {
     await (await loadRotate()).rotateCommand(contextFor(io, self), rotateOptionsFrom(self.opts(), file));

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { TsopsError } from '../errors.js';
 import type { Io } from '../io.js';
 import { addGlobalOptions, contextFor, inputTypeOptions, parseIntOption } from './program.js';
-import { bool, str } from './shared-options.js';
+import { acceptLegacyMacOption, bool, str } from './shared-options.js';
 
 // Command modules load on use, so a run pays only for the command it runs.
 const loadUnset = () => import('../commands/unset.js');
@@ -19,6 +19,7 @@ export function registerUnset(program: Command, io: Io): void {
     .option('--idempotent', 'succeed without writing when the key is not there')
     .option('--ignore-mac', 'do not verify the MAC (values are still authenticated)')
     .option('--shamir-secret-sharing-threshold <n>', 'accepted for compatibility; unused', parseIntOption('--shamir-secret-sharing-threshold'));
+  acceptLegacyMacOption(cmd);
   addGlobalOptions(cmd);
   cmd.action(async (_f: unknown, _i: unknown, _o: unknown, self: Command) => {
     const o = self.opts();
@@ -32,6 +33,7 @@ export function registerUnset(program: Command, io: Io): void {
       outputType: str(o, 'outputType'),
       ignoreMac: bool(o, 'ignoreMac'),
       idempotent: bool(o, 'idempotent'),
+      acceptLegacyMac: bool(o, 'acceptLegacyMac'),
     });
   });
 }

@@ -1,6 +1,7 @@
 /** `tsops encrypt` (spec §8.2): a plaintext file in, a sops file out. */
 import { randomBytes } from 'node:crypto';
 import { TsopsError } from '../errors.js';
+import { refuseDuplicateKeys } from '../formats/duplicate-keys.js';
 import { ValueCipher } from '../core/cipher.js';
 import { encryptDocument, type SopsDocument } from '../core/document.js';
 import { SOPS_FORMAT_VERSION, formatMetadata, type Metadata } from '../core/metadata.js';
@@ -29,6 +30,11 @@ export async function encryptCommand(ctx: CommandContext, options: EncryptOption
   }
   if (inStore.looksEncrypted(branches)) {
     throw new TsopsError('ALREADY_ENCRYPTED', `${name}: the file is already encrypted`, { hint: ALREADY_ENCRYPTED_HINT });
+  }
+  // the encrypted file would be refused on decrypt, so it is not written
+  if (input.inputFormat === 'json' || input.inputFormat === 'dotenv') {
+    const format = input.inputFormat;
+    for (const b of branches) withFile(name, () => refuseDuplicateKeys(b, format));
   }
   for (const [i, b] of branches.entries()) {
     if (getKey(b, 'sops') !== undefined) {

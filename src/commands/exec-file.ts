@@ -12,6 +12,7 @@ import { passExitStatus, runShellCommand } from './child-process.js';
 import { withFile } from './files.js';
 import { makePrivateDir, makePrivateSubdirs, writePrivateFile } from './private-temp.js';
 import { openAndDecrypt } from './sops-file.js';
+import { UncoveredValues, warnUncoveredPaths } from './uncovered-values.js';
 
 export interface ExecFileOptions {
   file: string;
@@ -40,8 +41,15 @@ export function checkFilename(name: string): string {
 
 export async function execFileCommand(ctx: CommandContext, options: ExecFileOptions): Promise<void> {
   const name = options.filename === undefined ? undefined : checkFilename(options.filename);
-  const opened = await openAndDecrypt(ctx, { file: options.file, inputType: options.inputType, outputType: options.outputType });
+  const found = new UncoveredValues();
+  const opened = await openAndDecrypt(ctx, {
+    file: options.file,
+    inputType: options.inputType,
+    outputType: options.outputType,
+    onUncovered: found.onUncovered,
+  });
   opened.dataKey.fill(0);
+  warnUncoveredPaths(ctx, opened.name, found.paths);
   const format = opened.input.outputFormat;
   const plaintext = withFile(opened.name, () => ctx.store(format).emitPlain(opened.doc.branches, ctx.emitOptions(format)));
 

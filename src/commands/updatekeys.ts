@@ -31,6 +31,7 @@ import {
 import { scanRepository } from './repo-scan.js';
 import { refuseForeignKeys, rekeyDocument } from './rotate.js';
 import { renderEncrypted } from './sops-file.js';
+import { LegacyMacCheck, type LegacyMacPolicy } from './mac-rule.js';
 import { WriteBehind, type PreparedWrite } from './write-behind.js';
 
 export interface UpdateKeysOptions {
@@ -45,6 +46,8 @@ export interface UpdateKeysOptions {
   dryRun?: boolean | undefined;
   /** Also replace the data key of files that lose a recipient. */
   rotate?: boolean | undefined;
+  /** With a new data key: re-encrypt files whose MAC matches only the sops 3.13.2 rule. */
+  acceptLegacyMac?: boolean | undefined;
 }
 
 /** One file's planned key change. */
@@ -133,13 +136,22 @@ export function planKeyUpdate(name: string, input: Input, doc: SopsDocument, rul
  * for the new groups (values, MAC and `lastmodified` untouched), or with `rotate` decrypt
  * everything (MAC checked) and re-encrypt it under a new data key.
  */
-export async function applyKeyUpdate(ctx: CommandContext, plan: KeyUpdatePlan, rotate: boolean): Promise<Uint8Array> {
+export async function applyKeyUpdate(
+  ctx: CommandContext,
+  plan: KeyUpdatePlan,
+  rotate: boolean,
+  legacyMac: Omit<LegacyMacPolicy, 'rewrites'> = {},
+): Promise<Uint8Array> {
   const md = plan.doc.metadata;
   if (rotate) refuseForeignKeys(plan.groups, plan.name, 'replace the data key');
   const unwrapped = await withFileAsync(plan.name, () => unwrapDataKeyPayloads(md.keyGroups, md.shamirThreshold, ctx.identities()));
   try {
     if (rotate) {
-      const cipher = withFile(plan.name, () => decryptDocument(plan.doc, unwrapped.dataKey, { compileRegex: ctx.compileRegex }));
+      const legacy = new LegacyMacCheck(ctx, plan.name);
+      const cipher = withFile(plan.name, () =>
+        decryptDocument(plan.doc, unwrapped.dataKey, { compileRegex: ctx.compileRegex, onLegacyMac: legacy.onLegacyMac }),
+      );
+      await legacy.confirm({ ...legacyMac, rewrites: true });
       return await rekeyDocument(ctx, plan, cipher, plan.groups, plan.diff.newThreshold);
     }
     // Same groups and threshold: the payloads stay, so keys already in the file keep their
@@ -239,7 +251,7 @@ async function prepareListedFile(ctx: CommandContext, config: SopsConfig, file: 
   const input = await readInput(ctx, { file, inputType: options.inputType, outputType: options.inputType }, false);
   // the file is written back in the format it was read in
   input.outputFormat = input.inputFormat;
-  const doc = parseSopsFile(ctx.store(input.inputFormat), input.bytes, file);
+  const doc = parseSopsFile(ctx.store(input.inputFormat), input.bytes, file, ctx);
   const rule = withFile(file, () => matchCreationRule(config, abs, ctx.io.cwd()));
   if (rule === undefined) throw new TsopsError('CONFIG', `the config file ${config.path} does not contain any creation rule`);
   const plan = planKeyUpdate(file, input, doc, rule);
@@ -257,7 +269,7 @@ async function prepareListedFile(ctx: CommandContext, config: SopsConfig, file: 
     return;
   }
   const rotate = (await chooseRotations(ctx, options, [plan])).has(plan);
-  const out = await applyKeyUpdate(ctx, plan, rotate);
+  const out = await applyKeyUpdate(ctx, plan, rotate, { accepted: options.acceptLegacyMac });
   return async () => {
     await writeInPlaceAsync(ctx, out, plan.input);
     log(ctx, rotate ? `File ${abs} synced with new keys and a new data key` : `File ${abs} synced with new keys`);
@@ -358,7 +370,7 @@ async function updateRepository(ctx: CommandContext, config: SopsConfig, options
     const at = `[${i + 1}/${plans.length}] ${plan.name}`;
     await queue.add(
       async (fileCtx) => {
-        const out = await applyKeyUpdate(fileCtx, plan, rotate);
+        const out = await applyKeyUpdate(fileCtx, plan, rotate, { accepted: options.acceptLegacyMac, interactive: false });
         return async () => {
           await writeInPlaceAsync(fileCtx, out, plan.input);
           updated++;
