@@ -12,7 +12,7 @@ import { passExitStatus, runShellCommand } from './child-process.js';
 import { withFile } from './files.js';
 import { makePrivateDir, makePrivateSubdirs, writePrivateFile } from './private-temp.js';
 import { openAndDecrypt } from './sops-file.js';
-import { UncoveredValues, warnUncoveredPaths } from './uncovered-values.js';
+import { UncoveredValues, nullPaths, warnUncoveredPaths } from './uncovered-values.js';
 
 export interface ExecFileOptions {
   file: string;
@@ -49,7 +49,7 @@ export async function execFileCommand(ctx: CommandContext, options: ExecFileOpti
     onUncovered: found.onUncovered,
   });
   opened.dataKey.fill(0);
-  warnUncoveredPaths(ctx, opened.name, found.paths);
+  warnUncoveredPaths(ctx, opened.name, [...found.paths, ...nullPaths(opened.doc.branches)]);
   const format = opened.input.outputFormat;
   const plaintext = withFile(opened.name, () => ctx.store(format).emitPlain(opened.doc.branches, ctx.emitOptions(format)));
 

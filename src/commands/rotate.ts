@@ -190,7 +190,6 @@ export async function rotateCommand(ctx: CommandContext, options: RotateOptions)
   const change = changeRecipients(doc.metadata.keyGroups, add, remove);
   for (const r of change.unmatched) ctx.warn(`${name}: --rm-age ${r} is not a recipient of the file`);
   refuseForeignKeys(change.groups, name, 'rotate the data key');
-  checkRotatedRecipients(ctx, name, change.groups, add, rule);
   change.groups.forEach((g, i) => {
     if (g.length === 0) {
       throw new TsopsError('NO_KEYS', `${name}: key group ${i + 1} would have no keys left`, {
@@ -205,6 +204,8 @@ export async function rotateCommand(ctx: CommandContext, options: RotateOptions)
     withFile(name, () => decryptDocument(doc, dataKey, { ignoreMac: options.ignoreMac, compileRegex: ctx.compileRegex, onLegacyMac: legacy.onLegacyMac })),
   );
   await legacy.confirm({ rewrites: true, accepted: options.acceptLegacyMac });
+  // after the data key is opened, so a file nobody can open still reports that first (exit 128)
+  checkRotatedRecipients(ctx, name, change.groups, add, rule);
   const out = await rekeyDocument(ctx, { doc, input, name }, cipher, change.groups, doc.metadata.shamirThreshold);
   writeOutput(ctx, out, options, input);
 }

@@ -11,6 +11,7 @@
  * sees every key, so it does not warn.
  */
 import { formatKeyPath } from '../core/document.js';
+import { Comment, isList, isMap, type Branches, type Value } from '../core/tree.js';
 import type { CommandContext } from './context.js';
 
 /** How many names one warning lists before "and N more". */
@@ -22,6 +23,28 @@ export class UncoveredValues {
   readonly onUncovered = (path: readonly string[]): void => {
     this.paths.push([...path]);
   };
+}
+
+/** Key paths of the null values (never visited by the walk, so never in the MAC), in no set order. */
+export function nullPaths(branches: Branches): string[][] {
+  const out: string[][] = [];
+  const pending: Array<[Value, string[]]> = branches.map((b) => [b, []]);
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [node, at] = next;
+    if (isMap(node)) {
+      for (const item of node.items) {
+        if (typeof item.key !== 'string') continue;
+        if (item.value === null) out.push([...at, item.key]);
+        else pending.push([item.value, [...at, item.key]]);
+      }
+    } else if (isList(node)) {
+      for (const v of node.items) {
+        if (v === null) out.push(at);
+        else if (!(v instanceof Comment)) pending.push([v, at]);
+      }
+    }
+  }
+  return out;
 }
 
 function namesOf(names: readonly string[]): string {
@@ -42,7 +65,7 @@ export function warnUncoveredVariables(ctx: CommandContext, name: string, keys: 
 export function warnUncoveredPaths(ctx: CommandContext, name: string, paths: readonly (readonly string[])[]): void {
   if (paths.length === 0) return;
   ctx.warn(
-    `${name}: no MAC covers the values at ${namesOf(paths.map((p) => formatKeyPath(p)))} (empty, or unencrypted with ` +
-      'mac_only_encrypted): anyone who can change the file could have added them',
+    `${name}: no MAC covers the values at ${namesOf([...new Set(paths.map((p) => formatKeyPath(p)))])} (empty, null or ` +
+      'unencrypted with mac_only_encrypted): anyone who can change the file could have added them',
   );
 }

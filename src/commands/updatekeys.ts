@@ -32,6 +32,8 @@ import { scanRepository } from './repo-scan.js';
 import { refuseForeignKeys, rekeyDocument } from './rotate.js';
 import { renderEncrypted } from './sops-file.js';
 import { LegacyMacCheck, type LegacyMacPolicy } from './mac-rule.js';
+import { warnRecipientsWithoutEnc } from './recipient-check.js';
+import { checkFileVersion } from './version-compare.js';
 import { WriteBehind, type PreparedWrite } from './write-behind.js';
 
 export interface UpdateKeysOptions {
@@ -326,6 +328,8 @@ async function updateRepository(ctx: CommandContext, config: SopsConfig, options
     const name = display(f.path);
     try {
       const doc: SopsDocument = { branches: f.parsed.branches, metadata: withFile(name, () => parseMetadata(f.parsed.metadata)) };
+      withFile(name, () => checkFileVersion(doc.metadata.version));
+      warnRecipientsWithoutEnc((m) => ctx.warn(m), name, doc.metadata);
       const input: Input = { bytes: f.bytes, name: f.path, filePath: f.path, inputFormat: f.format, outputFormat: f.format };
       const plan = planKeyUpdate(name, input, doc, f.rule);
       if (hasChanges(plan.diff)) plans.push(plan);

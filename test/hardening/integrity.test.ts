@@ -223,10 +223,11 @@ describe('values no MAC covers, handed to a program', () => {
   it('exec-file names the key paths', async () => {
     const w = workspace();
     await w.encrypt('s.yaml', 'db:\n    password: hunter2\n');
-    w.write('s.yaml', 'PATH: ""\n' + w.read('s.yaml'));
+    w.write('s.yaml', 'PATH: ""\nHOOK: null\n' + w.read('s.yaml'));
     const r = await run(w, 'exec-file', '--no-fifo', 's.yaml', 'cat {} > /dev/null');
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /warning: s\.yaml: no MAC covers the values at \["PATH"\] /);
+    assert.match(r.stderr, /warning: s\.yaml: no MAC covers the values at \["PATH"\], \["HOOK"\] /);
+    assert.doesNotMatch(r.stderr, /password/);
   });
 });
 
