@@ -43,6 +43,18 @@ describe('a list item turned into a comment (MAC of the sops 3.13.2 rule only)',
     assert.match(r.stderr, /warning: a\.yaml: the MAC matches only the sops 3\.13\.2 rule.*\["list"\]/);
   });
 
+  it('in JSON, where a comment is not shown at all, the item is gone but the warning names the list', async () => {
+    const w = workspace();
+    await w.encrypt('a.json', '{"list": ["one", "two", "three"]}');
+    const text = w.read('a.json');
+    const second = [...text.matchAll(/"ENC\[[^\]]*type:str\]"/g)][1]![0];
+    w.write('a.json', text.replace(second, second.replace('type:str]', 'type:comment]')));
+    const r = await run(w, 'decrypt', 'a.json');
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout.toString(), /two/);
+    assert.match(r.stderr, /warning: a\.json: the MAC matches only the sops 3\.13\.2 rule.*\["list"\]/);
+  });
+
   it('rotate, set, unset and edit refuse to re-encrypt without confirmation, and the file is unchanged', async () => {
     const w = workspace();
     await w.encrypt('a.yaml', LIST_PLAIN);
@@ -174,6 +186,15 @@ describe('duplicate keys', () => {
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /dotenv: duplicate key \["TOKEN"\]/);
     assert.equal(fs.existsSync(marker), false);
+  });
+
+  it('a repeated sops_ metadata line in dotenv is refused too', async () => {
+    const w = workspace();
+    await w.encrypt('m.env', 'TOKEN=hunter2\n');
+    w.write('m.env', w.read('m.env') + 'sops_version=3.13.2\n');
+    const r = await run(w, 'decrypt', 'm.env');
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /dotenv: duplicate key \["sops_version"\]/);
   });
 
   it('plaintext JSON with duplicate keys is not encrypted (tsops could not open the result)', async () => {
