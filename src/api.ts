@@ -15,6 +15,7 @@ import { checkEncryptable, encryptNewDocument } from './core/sops-file.js';
 import { tryCompileGoRegex } from './core/regex.js';
 import type { Branches } from './core/tree.js';
 import { storeFor, type FormatName } from './formats/index.js';
+import { refusePlainDuplicateKeys } from './formats/duplicate-keys.js';
 import type { EmitOptions } from './formats/format.js';
 import { decryptDataKeyWithIdentities, unwrapDataKey, wrapDataKey } from './keys/data-key.js';
 import type { IdentityProvider } from './keys/identities.js';
@@ -81,6 +82,7 @@ export async function encryptData(data: Uint8Array, options: EncryptDataOptions)
   const store = storeFor(options.format);
   const branches = store.parsePlain(data);
   checkEncryptable(branches, store.looksEncrypted(branches), '');
+  refusePlainDuplicateKeys(branches, options.format);
   const groups = options.recipients.length > 0 && Array.isArray(options.recipients[0])
     ? (options.recipients as readonly (readonly string[])[]).map((g) => [...g])
     : [[...(options.recipients as readonly string[])]];

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import type { EditOptions } from '../commands/edit.js';
 import { addGlobalOptions, contextFor, inputTypeOptions } from './program.js';
-import { bool, keyOptions, num, selectorFlags, selectorOptions, str } from './shared-options.js';
+import { acceptLegacyMacOption, bool, keyOptions, num, selectorFlags, selectorOptions, str } from './shared-options.js';
 
 // Command modules load on use, so a run pays only for the command it runs.
 const loadEdit = () => import('../commands/edit.js');
@@ -17,13 +17,14 @@ export function editOptionsFrom(o: Record<string, unknown>, file: string): EditO
     age: str(o, 'age'),
     shamirSecretSharingThreshold: num(o, 'shamirSecretSharingThreshold'),
     macOnlyEncrypted: bool(o, 'macOnlyEncrypted'),
+    acceptLegacyMac: bool(o, 'acceptLegacyMac'),
     ...selectorFlags(o),
   };
 }
 
 /** `-s` and `--ignore-mac`, shared with the legacy `tsops FILE` form. */
 export function editOnlyOptions(cmd: Command): Command {
-  return cmd.option('-s, --show-master-keys', 'edit the sops metadata (keys, selector, version) too');
+  return acceptLegacyMacOption(cmd).option('-s, --show-master-keys', 'edit the sops metadata (keys, selector, version) too');
 }
 
 export function registerEdit(program: Command, io: Io): void {

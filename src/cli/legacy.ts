@@ -49,7 +49,7 @@ export function registerLegacy(program: Command, io: Io): void {
     if (typeof o['set'] === 'string') {
       const { path, value } = (await loadSetValue()).parseLegacySet(o['set']);
       const types = { inputType: o['inputType'] as string | undefined, outputType: o['outputType'] as string | undefined };
-      return (await loadSet()).setValueInFile(ctx, { file, ...types, ignoreMac: o['ignoreMac'] === true }, path, value);
+      return (await loadSet()).setValueInFile(ctx, { file, ...types, ignoreMac: o['ignoreMac'] === true, acceptLegacyMac: o['acceptLegacyMac'] === true }, path, value);
     }
     if (o['rotate']) return (await loadRotate()).rotateCommand(ctx, { ...rotateOptionsFrom(o, file), legacy: true });
     if (o['decrypt']) return (await loadDecrypt()).decryptCommand(ctx, decryptOptionsFrom(o, file));

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import type { RotateOptions } from '../commands/rotate.js';
 import { addGlobalOptions, contextFor, inputTypeOptions } from './program.js';
-import { bool, outputOptions, str, fileOptionsFrom } from './shared-options.js';
+import { acceptLegacyMacOption, bool, outputOptions, str, fileOptionsFrom } from './shared-options.js';
 import { foreignRotateOptions } from './sops-flags.js';
 
 // Command modules load on use, so a run pays only for the command it runs.
@@ -14,6 +14,7 @@ export function rotateOptionsFrom(o: Record<string, unknown>, file: string | und
     addAge: str(o, 'addAge'),
     rmAge: str(o, 'rmAge'),
     ignoreMac: bool(o, 'ignoreMac'),
+    acceptLegacyMac: bool(o, 'acceptLegacyMac'),
   };
 }
 
@@ -34,6 +35,7 @@ export function registerRotate(program: Command, io: Io): void {
   inputTypeOptions(cmd);
   recipientChangeOptions(cmd);
   cmd.option('--filename-override <path>', 'the path that decides the format and the creation rule');
+  acceptLegacyMacOption(cmd);
   addGlobalOptions(cmd);
   cmd.action(async (files: string[], _o: unknown, self: Command) => {
     const ctx = contextFor(io, self);

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { TsopsError } from '../errors.js';
 import type { Io } from '../io.js';
 import { addGlobalOptions, contextFor, inputTypeOptions, parseIntOption } from './program.js';
-import { bool, str } from './shared-options.js';
+import { acceptLegacyMacOption, bool, str } from './shared-options.js';
 
 // Command modules load on use, so a run pays only for the command it runs.
 const loadSet = () => import('../commands/set.js');
@@ -23,6 +23,7 @@ export function registerSet(program: Command, io: Io): void {
     .option('--ignore-mac', 'do not verify the MAC (values are still authenticated)')
     // accepted for compatibility with sops, which takes it here too; unused, so not in --help
     .addOption(new Option('--shamir-secret-sharing-threshold <n>').argParser(parseIntOption('--shamir-secret-sharing-threshold')).hideHelp());
+  acceptLegacyMacOption(cmd);
   addGlobalOptions(cmd);
   cmd.action(async (_f: unknown, _i: unknown, _v: unknown, _o: unknown, self: Command) => {
     const o = self.opts();
@@ -43,6 +44,7 @@ export function registerSet(program: Command, io: Io): void {
       outputType: str(o, 'outputType'),
       ignoreMac: bool(o, 'ignoreMac'),
       idempotent: bool(o, 'idempotent'),
+      acceptLegacyMac: bool(o, 'acceptLegacyMac'),
     });
   });
 }

@@ -35,6 +35,11 @@ export function keyOptions(cmd: Command): Command {
     .option('--mac-only-encrypted', 'compute the MAC over encrypted values only');
 }
 
+/** `--accept-legacy-mac`, on every command that re-encrypts an existing file. */
+export function acceptLegacyMacOption(cmd: Command): Command {
+  return cmd.option('--accept-legacy-mac', 're-encrypt a file whose MAC matches only the sops 3.13.2 rule, once its list comments are checked');
+}
+
 export function outputOptions(cmd: Command): Command {
   return cmd
     .option('-i, --in-place', 'write the result back to the file (atomically)')

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { Io } from '../io.js';
 import { addGlobalOptions, contextFor } from './program.js';
-import { bool, str } from './shared-options.js';
+import { acceptLegacyMacOption, bool, str } from './shared-options.js';
 
 // Command modules load on use, so a run pays only for the command it runs.
 const loadUpdatekeys = () => import('../commands/updatekeys.js');
@@ -19,6 +19,7 @@ export function registerUpdateKeys(program: Command, io: Io): void {
     .option('--dry-run', 'show what would change and write nothing')
     .option('--rotate', 'also replace the data key of files that lose a recipient')
     .addOption(new Option('--input-type <type>', 'input format: yaml, json, dotenv, ini or binary (default: by extension)'));
+  acceptLegacyMacOption(cmd);
   addGlobalOptions(cmd);
   cmd.action(async (files: string[], _o: unknown, self: Command) => {
     const o = self.opts();
@@ -28,6 +29,7 @@ export function registerUpdateKeys(program: Command, io: Io): void {
       yes: bool(o, 'yes'),
       dryRun: bool(o, 'dryRun'),
       rotate: bool(o, 'rotate'),
+      acceptLegacyMac: bool(o, 'acceptLegacyMac'),
       inputType: str(o, 'inputType'),
     });
   });

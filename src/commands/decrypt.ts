@@ -3,6 +3,7 @@ import { decryptDocument } from '../core/document.js';
 import { isMap, type Value } from '../core/tree.js';
 import { parseTreePath, truncateTree } from '../core/tree-path.js';
 import type { CommandContext } from './context.js';
+import { LegacyMacCheck } from './mac-rule.js';
 import { withDataKey } from './data-key.js';
 import { checkOutputOptions, displayName, parseSopsFile, readInput, withFile, writeOutput, type InputOptions, type OutputOptions } from './files.js';
 import type { Store, EmitOptions } from '../formats/format.js';
@@ -23,9 +24,12 @@ export async function decryptCommand(ctx: CommandContext, options: DecryptOption
   ctx.config();
   const input = await readInput(ctx, options, false);
   const name = displayName(options);
-  const doc = parseSopsFile(ctx.store(input.inputFormat), input.bytes, name);
+  const doc = parseSopsFile(ctx.store(input.inputFormat), input.bytes, name, ctx);
+  const legacy = new LegacyMacCheck(ctx, name);
   await withDataKey(ctx, doc, name, (dataKey) =>
-    withFile(name, () => decryptDocument(doc, dataKey, { ignoreMac: options.ignoreMac, compileRegex: ctx.compileRegex, rememberIvs: false })),
+    withFile(name, () =>
+      decryptDocument(doc, dataKey, { ignoreMac: options.ignoreMac, compileRegex: ctx.compileRegex, rememberIvs: false, onLegacyMac: legacy.onLegacyMac }),
+    ),
   );
   const outStore = ctx.store(input.outputFormat);
   const emit = ctx.emitOptions(input.outputFormat);

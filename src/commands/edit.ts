@@ -20,6 +20,7 @@ import { withFile, withFileAsync, type Input } from './files.js';
 import { resolveEncryptionRules, type KeyFlags, type SelectorFlags } from './key-rules.js';
 import { encryptAndRender, openAndDecrypt } from './sops-file.js';
 import { isNewerVersion } from './version-compare.js';
+import { refusePlainDuplicateKeys } from '../formats/duplicate-keys.js';
 
 export interface EditOptions extends KeyFlags, SelectorFlags {
   file: string;
@@ -30,6 +31,7 @@ export interface EditOptions extends KeyFlags, SelectorFlags {
   showMasterKeys?: boolean | undefined;
   /** For a new file: compute the MAC over encrypted values only. */
   macOnlyEncrypted?: boolean | undefined;
+  acceptLegacyMac?: boolean | undefined;
 }
 
 /** A decrypted (or freshly created) document ready for the editor. */
@@ -74,6 +76,8 @@ async function openExisting(ctx: CommandContext, options: EditOptions): Promise<
     inputType: options.inputType,
     outputType: options.outputType,
     ignoreMac: options.ignoreMac,
+    rewrites: true,
+    acceptLegacyMac: options.acceptLegacyMac,
   });
   // Checked before the editor opens, so an unusable version never costs the user their edits.
   withFile(opened.name, () => isNewerVersion(SOPS_FORMAT_VERSION, opened.doc.metadata.version));
@@ -134,6 +138,8 @@ function acceptEdited(ctx: CommandContext, editable: Editable, edited: Uint8Arra
     }
   } else {
     branches = store.parsePlain(edited);
+    const format = editable.input.outputFormat;
+    refusePlainDuplicateKeys(branches, format);
     if (store.looksEncrypted(branches) || branches.some((b) => getKey(b, 'sops') !== undefined)) {
       throw new TsopsError('ALREADY_ENCRYPTED', 'the file has a top-level "sops" entry (or "sops_" keys), which is reserved for sops metadata', {
         hint: 'rename that key',

@@ -1,6 +1,7 @@
 /** `tsops encrypt` (spec §8.2): a plaintext file in, a sops file out. */
 import { formatMetadata } from '../core/metadata.js';
 import { checkEncryptable, encryptNewDocument } from '../core/sops-file.js';
+import { refusePlainDuplicateKeys } from '../formats/duplicate-keys.js';
 import { wrapDataKey } from '../keys/data-key.js';
 import type { CommandContext } from './context.js';
 import { checkOutputOptions, displayName, readInput, withFile, writeOutput, type InputOptions, type OutputOptions } from './files.js';
@@ -18,6 +19,8 @@ export async function encryptCommand(ctx: CommandContext, options: EncryptOption
   const inStore = ctx.store(input.inputFormat);
   const branches = withFile(name, () => inStore.parsePlain(input.bytes));
   checkEncryptable(branches, inStore.looksEncrypted(branches), name);
+  // the encrypted file would be refused on decrypt, so it is not written
+  withFile(name, () => refusePlainDuplicateKeys(branches, input.inputFormat));
 
   const doc = await encryptNewDocument(branches, (dataKey) => wrapDataKey(rules.groups, dataKey, rules.threshold), {
     selector: rules.selector,

@@ -10,6 +10,7 @@ import { passExitStatus, runShellCommand } from './child-process.js';
 import { withFile } from './files.js';
 import { openAndDecrypt } from './sops-file.js';
 import { iniTopLevel } from '../formats/ini-default.js';
+import { UncoveredValues, warnUncoveredVariables } from './uncovered-values.js';
 
 export interface ExecEnvOptions {
   /** One or more files; with several, later files win for equal names. */
@@ -49,13 +50,27 @@ export async function execEnvCommand(ctx: CommandContext, options: ExecEnvOption
   ctx.config();
   // Several files: decrypted in order with one identity loader; later files win on equal names.
   const values: Record<string, string> = {};
+  // names whose final value no MAC covers, each with the file it came from
+  const uncovered = new Map<string, string>();
   for (const file of options.files) {
-    const opened = await openAndDecrypt(ctx, { file, inputType: options.inputType });
+    const found = new UncoveredValues();
+    const opened = await openAndDecrypt(ctx, { file, inputType: options.inputType, onUncovered: found.onUncovered });
     opened.dataKey.fill(0);
     const first = opened.doc.branches[0];
     const root = first !== undefined && opened.input.inputFormat === 'ini' ? iniTopLevel(first) : first;
-    if (root !== undefined) Object.assign(values, withFile(opened.name, () => environmentFromTree(root)));
+    if (root === undefined) continue;
+    const env = withFile(opened.name, () => environmentFromTree(root));
+    const fileUncovered = new Set(found.paths.filter((p) => p.length === 1).map((p) => p[0]!));
+    for (const item of root.items) if (typeof item.key === 'string' && item.value === null) fileUncovered.add(item.key);
+    for (const key of Object.keys(env)) {
+      if (fileUncovered.has(key)) uncovered.set(key, opened.name);
+      else uncovered.delete(key);
+    }
+    Object.assign(values, env);
   }
+  const byFile = new Map<string, string[]>();
+  for (const [key, file] of uncovered) byFile.set(file, [...(byFile.get(file) ?? []), key]);
+  for (const [file, keys] of byFile) warnUncoveredVariables(ctx, file, keys);
   ctx.debug(`running the command with ${Object.keys(values).length} variable(s) from ${options.files.length} file(s)${options.pristine ? ' and no other environment' : ''}`);
   const base = options.pristine ? {} : ctx.io.env;
   const code = await runShellCommand(ctx.io, { command: options.command, env: { ...base, ...values } });

@@ -13,6 +13,7 @@ import { withFile } from './files.js';
 import { makePrivateDir, makePrivateSubdirs, writePrivateFile } from './private-temp.js';
 import { openAndDecrypt } from './sops-file.js';
 import { withoutEmptyIniDefault } from '../formats/ini-default.js';
+import { UncoveredValues, nullPaths, warnUncoveredPaths } from './uncovered-values.js';
 
 export interface ExecFileOptions {
   file: string;
@@ -41,8 +42,15 @@ export function checkFilename(name: string): string {
 
 export async function execFileCommand(ctx: CommandContext, options: ExecFileOptions): Promise<void> {
   const name = options.filename === undefined ? undefined : checkFilename(options.filename);
-  const opened = await openAndDecrypt(ctx, { file: options.file, inputType: options.inputType, outputType: options.outputType });
+  const found = new UncoveredValues();
+  const opened = await openAndDecrypt(ctx, {
+    file: options.file,
+    inputType: options.inputType,
+    outputType: options.outputType,
+    onUncovered: found.onUncovered,
+  });
   opened.dataKey.fill(0);
+  warnUncoveredPaths(ctx, opened.name, [...found.paths, ...nullPaths(opened.doc.branches)]);
   const format = opened.input.outputFormat;
   const branches = opened.input.inputFormat === 'ini' && format !== 'ini' ? withoutEmptyIniDefault(opened.doc.branches) : opened.doc.branches;
   const plaintext = withFile(opened.name, () => ctx.store(format).emitPlain(branches, ctx.emitOptions(format)));

@@ -8,6 +8,8 @@ import { parseMetadata } from '../core/metadata.js';
 import type { SopsDocument } from '../core/document.js';
 import type { Store } from '../formats/format.js';
 import type { CommandContext } from './context.js';
+import { warnRecipientsWithoutEnc } from './recipient-check.js';
+import { checkFileVersion } from './version-compare.js';
 
 export interface InputOptions {
   /** The file argument; undefined reads stdin. */
@@ -59,8 +61,11 @@ export async function readInput(ctx: CommandContext, options: InputOptions, requ
   };
 }
 
-/** Parse an encrypted file and its metadata; a file without one is "sops metadata not found". */
-export function parseSopsFile(store: Store, bytes: Uint8Array, displayName: string): SopsDocument {
+/**
+ * Parse an encrypted file and its metadata; a file without one is "sops metadata not found".
+ * With `ctx`, recipients that have no valid `enc` are warned about (see recipient-check.ts).
+ */
+export function parseSopsFile(store: Store, bytes: Uint8Array, displayName: string, ctx?: Pick<CommandContext, 'warn'>): SopsDocument {
   const parsed = withFile(displayName, () => store.parseEncrypted(bytes));
   if (parsed.metadata === undefined) {
     throw new TsopsError('METADATA_NOT_FOUND', `${displayName}: sops metadata not found`, {
@@ -68,6 +73,8 @@ export function parseSopsFile(store: Store, bytes: Uint8Array, displayName: stri
     });
   }
   const metadata = withFile(displayName, () => parseMetadata(parsed.metadata!));
+  withFile(displayName, () => checkFileVersion(metadata.version));
+  if (ctx !== undefined) warnRecipientsWithoutEnc((m) => ctx.warn(m), displayName, metadata);
   return { branches: parsed.branches, metadata };
 }
 

@@ -1,6 +1,7 @@
 /** `tsops filestatus FILE` (spec §8.2): whether a file is a complete sops file, as JSON. */
 import { TsopsError, messageOf } from '../errors.js';
 import { parseMetadata } from '../core/metadata.js';
+import { warnRecipientsWithoutEnc } from './recipient-check.js';
 import type { CommandContext } from './context.js';
 import { readInput } from './files.js';
 
@@ -20,6 +21,7 @@ export async function fileStatus(ctx: CommandContext, options: FileStatusOptions
     const parsed = ctx.store(input.inputFormat).parseEncrypted(input.bytes);
     if (parsed.metadata === undefined) return { encrypted: false };
     const metadata = parseMetadata(parsed.metadata);
+    warnRecipientsWithoutEnc((m) => ctx.warn(m), options.file, metadata);
     return { encrypted: metadata.version !== '' && metadata.mac !== '' };
   } catch (e) {
     throw new TsopsError('GENERIC', `cannot check file status of ${options.file}: ${messageOf(e)}`, { cause: e });

@@ -51,7 +51,7 @@ async function openForGroups(ctx: CommandContext, options: GroupsCommonOptions):
   checkOutputOptions({ inPlace: options.inPlace }, { file: options.file });
   const input = await readInput(ctx, { file: options.file }, false);
   const name = options.file;
-  return { input, name, doc: parseSopsFile(ctx.store(input.inputFormat), input.bytes, name) };
+  return { input, name, doc: parseSopsFile(ctx.store(input.inputFormat), input.bytes, name, ctx) };
 }
 
 /** Re-wrap the file's data key for `groups` and write the result (stdout, or in place with -i). */

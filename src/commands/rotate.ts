@@ -25,8 +25,11 @@ import {
   type InputOptions,
   type OutputOptions,
 } from './files.js';
+import type { CreationRule } from '../config/types.js';
 import { findRule, logRecipients } from './key-rules.js';
 import { forEachFile } from './many-files.js';
+import { isWellFormedAgeEnc, shownRecipient } from './recipient-check.js';
+import { LegacyMacCheck } from './mac-rule.js';
 import { encryptAndRender, type OpenedFile } from './sops-file.js';
 
 export interface RotateOptions extends InputOptions, OutputOptions {
@@ -36,6 +39,8 @@ export interface RotateOptions extends InputOptions, OutputOptions {
   rmAge?: string | undefined;
   /** Legacy `-r` accepts `--ignore-mac`; the subcommand does not. */
   ignoreMac?: boolean | undefined;
+  /** `--accept-legacy-mac`. */
+  acceptLegacyMac?: boolean | undefined;
   /** Legacy mode words the missing-file error differently (§8.3). */
   legacy?: boolean | undefined;
 }
@@ -130,6 +135,40 @@ export function refuseKeyChangeOnMissingFile(ctx: CommandContext, file: string, 
   throw new TsopsError('CANNOT_CHANGE_KEYS', `cannot add or remove keys on non-existent file ${JSON.stringify(abs)}, use ${instead} instead`);
 }
 
+/**
+ * The new data key goes to every recipient left in the file, and the metadata is not under the
+ * MAC: refuse recipients whose `enc` no tool could have written (unless `--add-age` names them,
+ * which is the owner's word), and name those the creation rule does not list.
+ */
+export function checkRotatedRecipients(
+  ctx: CommandContext,
+  name: string,
+  groups: readonly (readonly KeyEntry[])[],
+  added: readonly string[],
+  rule: CreationRule | undefined,
+): void {
+  const wanted = rule === undefined ? undefined : new Set(rule.keyGroups.flat().filter((k) => k.type === 'age').map((k) => k.id));
+  const suspicious: string[] = [];
+  groups.forEach((g, i) => {
+    for (const k of g) {
+      const recipient = typeof k === 'string' ? k : k.type === 'age' ? k.recipient : undefined;
+      if (recipient === undefined || added.includes(recipient)) continue;
+      if (typeof k !== 'string' && k.type === 'age' && !isWellFormedAgeEnc(k.enc)) suspicious.push(shownRecipient(recipient));
+      else if (wanted !== undefined && !wanted.has(recipient)) {
+        ctx.warn(
+          `${name}: age recipient ${shownRecipient(recipient)} in key group ${i + 1} is not in creation rule ${rule!.index + 1} ` +
+            'of the config, and receives the new data key too',
+        );
+      }
+    }
+  });
+  if (suspicious.length > 0) {
+    throw new TsopsError('INVALID_METADATA', `${name}: refusing to rotate: age recipient(s) ${suspicious.join(', ')} have no valid enc`, {
+      hint: 'someone may have added them to the metadata by hand: drop them with --rm-age, or keep them with --add-age',
+    });
+  }
+}
+
 function recipientsOf(list: string | undefined): string[] {
   return list === undefined ? [] : parseRecipientList(list);
 }
@@ -147,9 +186,9 @@ export async function rotateCommand(ctx: CommandContext, options: RotateOptions)
 
   const input = await readInput(ctx, options, false);
   // sops loads the creation rule for rotate too, so a config without a matching rule fails (§7.3)
-  findRule(ctx, input.name);
+  const rule = findRule(ctx, input.name);
   const name = displayName(options);
-  const doc = parseSopsFile(ctx.store(input.inputFormat), input.bytes, name);
+  const doc = parseSopsFile(ctx.store(input.inputFormat), input.bytes, name, ctx);
   const change = changeRecipients(doc.metadata.keyGroups, add, remove);
   for (const r of change.unmatched) ctx.warn(`${name}: --rm-age ${r} is not a recipient of the file`);
   refuseForeignKeys(change.groups, name, 'rotate the data key');
@@ -162,9 +201,13 @@ export async function rotateCommand(ctx: CommandContext, options: RotateOptions)
   });
 
   // the old key is zeroed once the values are decrypted; the cipher keeps only their IVs for re-use
+  const legacy = new LegacyMacCheck(ctx, name);
   const cipher = await withDataKey(ctx, doc, name, (dataKey) =>
-    withFile(name, () => decryptDocument(doc, dataKey, { ignoreMac: options.ignoreMac, compileRegex: ctx.compileRegex })),
+    withFile(name, () => decryptDocument(doc, dataKey, { ignoreMac: options.ignoreMac, compileRegex: ctx.compileRegex, onLegacyMac: legacy.onLegacyMac })),
   );
+  await legacy.confirm({ rewrites: true, accepted: options.acceptLegacyMac });
+  // after the data key is opened, so a file nobody can open still reports that first (exit 128)
+  checkRotatedRecipients(ctx, name, change.groups, add, rule);
   const out = await rekeyDocument(ctx, { doc, input, name }, cipher, change.groups, doc.metadata.shamirThreshold);
   writeOutput(ctx, out, options, input);
 }

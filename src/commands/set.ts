@@ -22,6 +22,7 @@ export interface SetOptions {
   ignoreMac?: boolean | undefined;
   /** Write nothing when the value is already there (same type and value). */
   idempotent?: boolean | undefined;
+  acceptLegacyMac?: boolean | undefined;
 }
 
 const utf8 = new TextDecoder();
@@ -38,11 +39,11 @@ export async function setCommand(ctx: CommandContext, options: SetOptions): Prom
 /** Set an already-parsed value (also the legacy `--set '<index> <json>'`). */
 export async function setValueInFile(
   ctx: CommandContext,
-  options: Pick<SetOptions, 'file' | 'inputType' | 'outputType' | 'ignoreMac' | 'idempotent'>,
+  options: Pick<SetOptions, 'file' | 'inputType' | 'outputType' | 'ignoreMac' | 'idempotent' | 'acceptLegacyMac'>,
   path: PathComponent[],
   value: Value,
 ): Promise<void> {
-  const opened = await openAndDecrypt(ctx, options);
+  const opened = await openAndDecrypt(ctx, { ...options, rewrites: true });
   try {
     const root = opened.doc.branches[0];
     if (root === undefined) throw new TsopsError('INVALID_SET', `${opened.name}: the file has no document to set a value in`);

@@ -14,12 +14,13 @@ export interface UnsetOptions {
   ignoreMac?: boolean | undefined;
   /** A missing key is success, and nothing is written. */
   idempotent?: boolean | undefined;
+  acceptLegacyMac?: boolean | undefined;
 }
 
 export async function unsetCommand(ctx: CommandContext, options: UnsetOptions): Promise<void> {
   const path = parseSetIndex(options.index, 'unset');
   if (path.length === 0) throw new TsopsError('INVALID_SET', 'invalid unset index format: the index is empty', { hint: `e.g. '["key"]'` });
-  const opened = await openAndDecrypt(ctx, options);
+  const opened = await openAndDecrypt(ctx, { ...options, rewrites: true });
   try {
     const root = opened.doc.branches[0];
     try {

@@ -32,6 +32,9 @@ import { logDataKeyOpened } from './data-key.js';
 import { scanRepository } from './repo-scan.js';
 import { refuseForeignKeys, rekeyDocument } from './rotate.js';
 import { renderEncrypted } from './sops-file.js';
+import { LegacyMacCheck, type LegacyMacPolicy } from './mac-rule.js';
+import { warnRecipientsWithoutEnc } from './recipient-check.js';
+import { checkFileVersion } from './version-compare.js';
 import { WriteBehind, type PreparedWrite } from './write-behind.js';
 
 export interface UpdateKeysOptions {
@@ -46,6 +49,8 @@ export interface UpdateKeysOptions {
   dryRun?: boolean | undefined;
   /** Also replace the data key of files that lose a recipient. */
   rotate?: boolean | undefined;
+  /** With a new data key: re-encrypt files whose MAC matches only the sops 3.13.2 rule. */
+  acceptLegacyMac?: boolean | undefined;
 }
 
 /** One file's planned key change. */
@@ -134,14 +139,23 @@ export function planKeyUpdate(name: string, input: Input, doc: SopsDocument, rul
  * for the new groups (values, MAC and `lastmodified` untouched), or with `rotate` decrypt
  * everything (MAC checked) and re-encrypt it under a new data key.
  */
-export async function applyKeyUpdate(ctx: CommandContext, plan: KeyUpdatePlan, rotate: boolean): Promise<Uint8Array> {
+export async function applyKeyUpdate(
+  ctx: CommandContext,
+  plan: KeyUpdatePlan,
+  rotate: boolean,
+  legacyMac: Omit<LegacyMacPolicy, 'rewrites'> = {},
+): Promise<Uint8Array> {
   const md = plan.doc.metadata;
   if (rotate) refuseForeignKeys(plan.groups, plan.name, 'replace the data key');
   const unwrapped = await withFileAsync(plan.name, () => unwrapDataKeyPayloads(md.keyGroups, md.shamirThreshold, ctx.identities()));
   logDataKeyOpened(ctx, plan.name, unwrapped);
   try {
     if (rotate) {
-      const cipher = withFile(plan.name, () => decryptDocument(plan.doc, unwrapped.dataKey, { compileRegex: ctx.compileRegex }));
+      const legacy = new LegacyMacCheck(ctx, plan.name);
+      const cipher = withFile(plan.name, () =>
+        decryptDocument(plan.doc, unwrapped.dataKey, { compileRegex: ctx.compileRegex, onLegacyMac: legacy.onLegacyMac }),
+      );
+      await legacy.confirm({ ...legacyMac, rewrites: true });
       return await rekeyDocument(ctx, plan, cipher, plan.groups, plan.diff.newThreshold);
     }
     // Same groups and threshold: the payloads stay, so keys already in the file keep their
@@ -248,7 +262,7 @@ async function prepareListedFile(ctx: CommandContext, config: SopsConfig, file: 
   const input = await readInput(ctx, { file, inputType: options.inputType, outputType: options.inputType }, false);
   // the file is written back in the format it was read in
   input.outputFormat = input.inputFormat;
-  const doc = parseSopsFile(ctx.store(input.inputFormat), input.bytes, file);
+  const doc = parseSopsFile(ctx.store(input.inputFormat), input.bytes, file, ctx);
   const rule = withFile(file, () => matchCreationRule(config, abs, ctx.io.cwd()));
   if (rule === undefined) throw new TsopsError('CONFIG', `the config file ${config.path} does not contain any creation rule`);
   logRuleMatch(ctx, config, abs, rule);
@@ -267,7 +281,7 @@ async function prepareListedFile(ctx: CommandContext, config: SopsConfig, file: 
     return;
   }
   const rotate = (await chooseRotations(ctx, options, [plan])).has(plan);
-  const out = await applyKeyUpdate(ctx, plan, rotate);
+  const out = await applyKeyUpdate(ctx, plan, rotate, { accepted: options.acceptLegacyMac });
   return async () => {
     await writeInPlaceAsync(ctx, out, plan.input);
     log(ctx, rotate ? `File ${abs} synced with new keys and a new data key` : `File ${abs} synced with new keys`);
@@ -324,6 +338,8 @@ async function updateRepository(ctx: CommandContext, config: SopsConfig, options
     const name = display(f.path);
     try {
       const doc: SopsDocument = { branches: f.parsed.branches, metadata: withFile(name, () => parseMetadata(f.parsed.metadata)) };
+      withFile(name, () => checkFileVersion(doc.metadata.version));
+      warnRecipientsWithoutEnc((m) => ctx.warn(m), name, doc.metadata);
       const input: Input = { bytes: f.bytes, name: f.path, filePath: f.path, inputFormat: f.format, outputFormat: f.format };
       const plan = planKeyUpdate(name, input, doc, f.rule, config.path);
       if (hasChanges(plan.diff)) plans.push(plan);
@@ -368,7 +384,7 @@ async function updateRepository(ctx: CommandContext, config: SopsConfig, options
     const at = `[${i + 1}/${plans.length}] ${plan.name}`;
     await queue.add(
       async (fileCtx) => {
-        const out = await applyKeyUpdate(fileCtx, plan, rotate);
+        const out = await applyKeyUpdate(fileCtx, plan, rotate, { accepted: options.acceptLegacyMac, interactive: false });
         return async () => {
           await writeInPlaceAsync(fileCtx, out, plan.input);
           updated++;

@@ -66,3 +66,20 @@ export function isNewerVersion(ours: string, theirs: string): boolean {
   }
   return compareSemver(a, b) > 0;
 }
+
+/**
+ * A file's `version` must be a semver (a `1.x` or leading `v` tolerated), as sops checks on every
+ * decrypt; an absent or empty one (older tsops wrote `version: ""`) is accepted and replaced on
+ * the next write. INVALID_METADATA (exit 1, as sops' decrypt) otherwise.
+ */
+export function checkFileVersion(version: string): void {
+  if (version === '' || version.startsWith('1.') || parseSemver(version.replace(/^v/, '')) !== undefined) return;
+  throw new TsopsError('INVALID_METADATA', `invalid sops metadata: version ${JSON.stringify(version)} is not a semantic version`, {
+    hint: 'sops writes versions such as 3.13.2; restore the file from version control',
+  });
+}
+
+/** The version to write: the file's own when it has one, else the format version tsops writes. */
+export function versionToWrite(version: string, formatVersion: string): string {
+  return version.trim() === '' ? formatVersion : version;
+}

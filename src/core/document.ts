@@ -48,13 +48,29 @@ export interface DecryptedValues {
    * present only when such a comment was seen, so files written by that release still verify.
    */
   legacyMac: string | undefined;
+  /** Key paths (`["a"]["b"]`) of the lists holding such comments, in document order. */
+  listsWithComments: string[];
 }
 
-/** Decrypt every selected value in place; failures are DECRYPT_TREE (exit 25) naming the key path. */
-export function decryptValues(branches: Branches, cipher: ValueCipher, rules: ValueRules): DecryptedValues {
+/** A key path as `--extract` writes it; list indices are not part of a sops path (§1.2). */
+export function formatKeyPath(path: readonly string[]): string {
+  return path.length === 0 ? '(top level)' : path.map((k) => `[${JSON.stringify(k)}]`).join('');
+}
+
+/**
+ * Decrypt every selected value in place; failures are DECRYPT_TREE (exit 25) naming the key path.
+ * `onUncovered` hears of each leaf whose presence the MAC cannot vouch for (see {@link DecryptOptions}).
+ */
+export function decryptValues(
+  branches: Branches,
+  cipher: ValueCipher,
+  rules: ValueRules,
+  onUncovered?: (path: readonly string[]) => void,
+): DecryptedValues {
   const mac = new MacHasher(rules.macOnlyEncrypted);
   const legacy = new MacHasher(rules.macOnlyEncrypted);
   let sawListComment = false;
+  const lists = new Set<string>();
   walkBranches(branches, (value, path, aad, stack, inList) => {
     const isComment = value instanceof Comment;
     const encrypted = shouldBeEncrypted(rules.selector, path, stack, isComment);
@@ -76,20 +92,28 @@ export function decryptValues(branches: Branches, cipher: ValueCipher, rules: Va
             hint: 'the value or the file was tampered with, or it was encrypted with another data key',
           });
         }
-        if (out instanceof Comment && inList) {
+        if (out instanceof Comment) {
+          // Only a list element may be a comment (§2.5); elsewhere the `type` was changed by hand.
+          if (!inList) {
+            throw new TsopsError('DECRYPT_TREE', `the value at ${aad} is tagged type:comment, which only a list item may be`, {
+              hint: 'the file was changed by hand: restore the value from version control',
+            });
+          }
           sawListComment = true;
+          lists.add(formatKeyPath(path));
           legacy.add(scalarBytes(out), encrypted);
         }
       }
     }
     if (!(out instanceof Comment)) {
       bytes ??= scalarBytes(out);
+      if (onUncovered !== undefined && (bytes.length === 0 || (rules.macOnlyEncrypted && !encrypted))) onUncovered(path);
       mac.add(bytes, encrypted);
       legacy.add(bytes, encrypted);
     }
     return out as Value | Comment;
   });
-  return { mac: mac.digest(), legacyMac: sawListComment ? legacy.digest() : undefined };
+  return { mac: mac.digest(), legacyMac: sawListComment ? legacy.digest() : undefined, listsWithComments: [...lists] };
 }
 
 function decryptComment(cipher: ValueCipher, c: Comment, aad: string): Comment {
@@ -115,8 +139,15 @@ export function sealMac(cipher: ValueCipher, macHex: string, now: Date): { lastM
   return { lastModified, mac: cipher.encrypt(macHex, lastModified) };
 }
 
+/**
+ * Which rule a verified MAC follows: `current`, or `legacy` when only sops 3.13.2's rule (comments
+ * in lists hashed) matches. A legacy match cannot tell a genuine 3.13.2 comment from a list item
+ * retagged `type:comment` without the key (the `type` is not authenticated), so callers warn.
+ */
+export type MacRule = 'current' | 'legacy';
+
 /** Check a stored MAC against the computed one(s); MAC_MISMATCH (exit 51) otherwise. */
-export function verifyMac(cipher: ValueCipher, storedMac: string, lastModified: string, computed: DecryptedValues): void {
+export function verifyMac(cipher: ValueCipher, storedMac: string, lastModified: string, computed: DecryptedValues): MacRule {
   if (storedMac === '') {
     throw new TsopsError('MAC_MISMATCH', 'mac mismatch: the file has no mac', {
       hint: 'use --ignore-mac to decrypt anyway if you trust the file',
@@ -131,7 +162,8 @@ export function verifyMac(cipher: ValueCipher, storedMac: string, lastModified: 
       hint: 'the mac or lastmodified was changed; use --ignore-mac only if you trust the file',
     });
   }
-  if (stored === computed.mac || (computed.legacyMac !== undefined && stored === computed.legacyMac)) return;
+  if (stored === computed.mac) return 'current';
+  if (computed.legacyMac !== undefined && stored === computed.legacyMac) return 'legacy';
   // The digests are not printed: a hash of short plaintexts helps guessing them.
   throw new TsopsError('MAC_MISMATCH', "mac mismatch: the file's mac does not match its values", {
     hint: 'the file was modified outside sops; use --ignore-mac only if you trust the change',
@@ -149,6 +181,17 @@ export interface DecryptOptions {
   /** Keep each value's IV so a re-encryption reproduces unchanged values (default true). */
   rememberIvs?: boolean | undefined;
   compileRegex: (source: string) => GoRegex | undefined;
+  /**
+   * Called when the MAC matches only the sops 3.13.2 rule, with the key paths of the lists
+   * holding comments (the places where an item may have been turned into a comment).
+   */
+  onLegacyMac?: ((listsWithComments: string[]) => void) | undefined;
+  /**
+   * Called with the key path of each value the MAC does not cover: an empty value (it adds no
+   * bytes, so one inserted by hand leaves the MAC valid) and, with `mac_only_encrypted`, every
+   * unencrypted value. Null values are never visited at all (§1.4).
+   */
+  onUncovered?: ((path: readonly string[]) => void) | undefined;
 }
 
 /**
@@ -161,8 +204,10 @@ export function decryptDocument(doc: SopsDocument, dataKey: Uint8Array, options:
     selector: compileSelector(doc.metadata.selector, options.compileRegex),
     macOnlyEncrypted: doc.metadata.macOnlyEncrypted,
   };
-  const computed = decryptValues(doc.branches, cipher, rules);
-  if (!options.ignoreMac) verifyMac(cipher, doc.metadata.mac, doc.metadata.lastModified, computed);
+  const computed = decryptValues(doc.branches, cipher, rules, options.onUncovered);
+  if (!options.ignoreMac && verifyMac(cipher, doc.metadata.mac, doc.metadata.lastModified, computed) === 'legacy') {
+    options.onLegacyMac?.(computed.listsWithComments);
+  }
   return cipher;
 }
 

@@ -6,6 +6,7 @@ import { TsopsError } from '../errors.js';
 import { flatten, unflatten, type FlatEntry } from '../core/flatten.js';
 import { Comment, newMap, type Branches, type MapItem, type TreeMap, type Value } from '../core/tree.js';
 import type { EncryptedDocument, Store } from './format.js';
+import { refuseDuplicateKeys } from './duplicate-keys.js';
 import { decodeFlatText, flatTextString, flatTextValue, flatWriter, valueToString, valueToText } from './value-string.js';
 
 /** Prefix of every metadata line; no data key may start with it. */
@@ -82,7 +83,11 @@ export const dotenvStore: Store = {
         items.push(item);
       }
     }
-    return { branches: [newMap(items)], metadata: flat.length === 0 ? undefined : unflatten(flat) };
+    if (flat.length === 0) return { branches: [newMap(items)], metadata: undefined };
+    const body = newMap(items);
+    refuseDuplicateKeys(body, 'dotenv');
+    refuseDuplicateKeys(newMap(flat.map((e) => ({ key: SOPS_PREFIX + e.key, value: null }))), 'dotenv');
+    return { branches: [body], metadata: unflatten(flat) };
   },
 
   emitPlain(branches: Branches): Uint8Array {

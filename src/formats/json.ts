@@ -6,6 +6,7 @@ import { TsopsError } from '../errors.js';
 import { isMap, newMap, type Branches, type TreeMap, type Value } from '../core/tree.js';
 import type { EmitOptions, EncryptedDocument, Store } from './format.js';
 import { parseJsonObject } from './json-parse.js';
+import { refuseDuplicateKeys } from './duplicate-keys.js';
 import { formatJsonValue, jsonIndentString } from './json-emit.js';
 
 const METADATA_KEY = 'sops';
@@ -46,7 +47,12 @@ export const jsonStore: Store = {
   },
 
   parseEncrypted(data: Uint8Array): EncryptedDocument {
-    return extractJsonMetadata([parseJsonObject(data)]);
+    const doc = extractJsonMetadata([parseJsonObject(data)]);
+    if (doc.metadata !== undefined) {
+      refuseDuplicateKeys(doc.branches[0]!, 'json');
+      refuseDuplicateKeys(doc.metadata, 'json', '["sops"]');
+    }
+    return doc;
   },
 
   emitPlain(branches: Branches, options?: EmitOptions): Uint8Array {
