@@ -183,7 +183,8 @@ describe('WriteBehind', () => {
     const parent = recordingIo(events);
     const queue = new WriteBehind(new CommandContext(parent.io, {}));
     // File 2 has nothing to write; the others finish in the order 4, 1, 5, 3, 0.
-    const jobs: Job[] = [{ ms: 80 }, { ms: 20 }, {}, { ms: 60 }, { ms: 0 }, { ms: 40 }];
+    // 100 ms apart, so a loaded machine cannot reorder them.
+    const jobs: Job[] = [{ ms: 400 }, { ms: 100 }, {}, { ms: 300 }, { ms: 0 }, { ms: 200 }];
     await runJobs(queue, jobs, events);
 
     assert.deepEqual(
