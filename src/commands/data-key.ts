@@ -7,7 +7,7 @@ import { withFileAsync } from './files.js';
 /** The file's data key; the caller owns it and zeroes it when done (see {@link withDataKey}). */
 export async function openDataKey(ctx: CommandContext, doc: SopsDocument, name: string): Promise<Uint8Array> {
   const loader = ctx.identities();
-  return withFileAsync(name, () => unwrapDataKey(doc.metadata.keyGroups, doc.metadata.shamirThreshold, loader));
+  return withFileAsync(name, () => unwrapDataKey(doc.metadata.keyGroups, doc.metadata.shamirThreshold, loader, ctx.keyOptions()));
 }
 
 /**

@@ -41,7 +41,7 @@ export async function encryptCommand(ctx: CommandContext, options: EncryptOption
   const dataKey = randomBytes(32);
   let doc: SopsDocument;
   try {
-    const wrapped = await wrapDataKey(rules.groups, dataKey, rules.threshold);
+    const wrapped = await wrapDataKey(rules.groups, dataKey, rules.threshold, ctx.keyOptions());
     const metadata: Metadata = {
       keyGroups: wrapped.groups,
       shamirThreshold: wrapped.threshold,
