@@ -77,7 +77,7 @@ export function changeRecipients(groups: readonly KeyGroup[], add: readonly KeyE
 }
 
 /**
- * Refuse groups holding keys tsops cannot wrap a new data key for (pgp, kms, …): dropping them
+ * Refuse groups holding keys tsops cannot wrap a new data key for (kms, gcp_kms, …): dropping them
  * silently would lock their holders out (§4.4).
  */
 export function refuseForeignKeys(groups: readonly (readonly KeyEntry[])[], name: string, operation: string): void {
@@ -88,7 +88,7 @@ export function refuseForeignKeys(groups: readonly (readonly KeyEntry[])[], name
       throw new TsopsError(
         'UNSUPPORTED',
         `${name}: cannot ${operation}: key group ${i + 1} has the ${k.type} key ${masterKeyId(k)}, ` +
-          'and tsops can only wrap a new data key for age keys',
+          'and tsops can only wrap a new data key for age and PGP keys',
         {
           hint:
             `remove the ${k.type} keys from the creation rule and run \`tsops updatekeys\` first (it keeps or ` +

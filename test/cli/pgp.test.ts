@@ -95,7 +95,7 @@ describe('PGP files written by sops 3.13', { skip }, () => {
     const file = path.join(knownDataKeysDir, 'format.enc.yaml');
     const r = await runCli(['decrypt', file], { env: env({ SOPS_GPG_EXEC: '/nonexistent/bin/gpg' }) });
     assert.equal(r.code, 128);
-    assert.match(r.stderr.replace(/\n\s*\| /g, ' '), /gpg \("\/nonexistent\/bin\/gpg"\) not found: install GnuPG or set SOPS_GPG_EXEC to the gpg binary/);
+    assert.match(r.stderr.replace(/\n\s*\| /g, ' '), new RegExp(`gpg \\("/nonexistent/bin/gpg"\\) not found, needed for the pgp key ${FP}: install GnuPG or set SOPS_GPG_EXEC to the gpg binary`));
   });
 
   it('an agent or pinentry failure is named as such, with the fingerprint', async () => {
@@ -158,6 +158,15 @@ describe('encrypting to PGP keys', { skip }, () => {
     const r = await runCli(['encrypt', '--pgp', FP, 'app.yaml'], { cwd: dir, env: env({ GNUPGHOME: publicOnlyHome() }) });
     assert.equal(r.code, 0, r.stderr);
     await dataKeyByGpg(write(dir, 'app.enc.yaml', r.stdout.toString('utf8')));
+  });
+
+  it('without gpg: exactly one line naming gpg, SOPS_GPG_EXEC and the fingerprint, exit 1, nothing written', async () => {
+    const dir = tempDir();
+    const file = write(dir, 'app.yaml', PLAIN);
+    const r = await runCli(['encrypt', '-i', '--pgp', FP, 'app.yaml'], { cwd: dir, env: env({ SOPS_GPG_EXEC: '/nonexistent/bin/gpg' }) });
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, `tsops: gpg ("/nonexistent/bin/gpg") not found, needed for the pgp key ${FP}: install GnuPG or set SOPS_GPG_EXEC to the gpg binary\n`);
+    assert.equal(fs.readFileSync(file, 'utf8'), PLAIN);
   });
 
   it('a public key not in the keyring: exit 1 naming the fingerprint, and the file is left as it was', async () => {

@@ -105,7 +105,7 @@ export class GnuPG implements PgpService {
         },
       });
       if (timedOut) {
-        throw new TsopsError('NO_IDENTITY', `gpg did not finish ${doing} for the pgp key ${fingerprint} within ${limit! / 1000} s`, {
+        throw new TsopsError('GENERIC', `gpg did not finish ${doing} for the pgp key ${fingerprint} within ${limit! / 1000} s`, {
           hint: `a pinentry may be waiting with no terminal to show it; run in a terminal with GPG_TTY=$(tty), or raise ${TSOPS_GPG_TIMEOUT}`,
         });
       }
@@ -114,7 +114,7 @@ export class GnuPG implements PgpService {
       if (e instanceof TsopsError) throw e;
       const code = (e as { code?: unknown }).code;
       const why = code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'not executable' : 'could not be run';
-      throw new TsopsError('NO_IDENTITY', `gpg (${JSON.stringify(binary)}) ${why}: install GnuPG or set ${SOPS_GPG_EXEC} to the gpg binary`, {
+      throw new TsopsError('GENERIC', `gpg (${JSON.stringify(binary)}) ${why}, needed for the pgp key ${fingerprint}: install GnuPG or set ${SOPS_GPG_EXEC} to the gpg binary`, {
         cause: e,
       });
     } finally {
