@@ -53,7 +53,8 @@ export function shortFingerprint(fp: string): string {
 }
 
 /**
- * The GnuPG home sops passes with `--homedir`: `$GNUPGHOME`, else `~/.gnupg`.
+ * The GnuPG home gpg uses, for messages: `$GNUPGHOME`, else `~/.gnupg`. gpg finds it itself
+ * (sops passes `--homedir` only for a key service's own home).
  */
 export function gnupgHome(env: Readonly<Record<string, string | undefined>>): string {
   const dir = env['GNUPGHOME'];
@@ -88,7 +89,7 @@ export class GnuPG implements PgpService {
 
   private async exec(args: string[], input: Uint8Array, fingerprint: string, doing: string): Promise<RunResult> {
     const binary = gpgBinary(this.io.env);
-    const argv = [binary, '--no-default-keyring', '--homedir', gnupgHome(this.io.env), ...args];
+    const argv = [binary, ...args];
     const limit = this.timeoutMs();
     let timer: NodeJS.Timeout | undefined;
     let timedOut = false;
