@@ -104,7 +104,7 @@ describe('PGP files written by sops 3.13', { skip }, () => {
     fs.chmodSync(fake, 0o755);
     const r = await runCli(['decrypt', path.join(knownDataKeysDir, 'format.enc.yaml')], { env: env({ SOPS_GPG_EXEC: fake }) });
     assert.equal(r.code, 128);
-    assert.match(r.stderr.replace(/\n\s*\| /g, ' '), new RegExp(`pgp key ${FP}: gpg-agent or pinentry failed: gpg: public key decryption failed: No pinentry`));
+    assert.match(r.stderr.replace(/\n\s*\| /g, ' '), new RegExp(`pgp key ${FP}: gpg-agent or pinentry failed \\(for a pinentry on this terminal: export GPG_TTY=\\$\\(tty\\)\\): gpg: public key decryption failed: No pinentry`));
   });
 
   it('a gpg that hangs with no terminal attached is stopped after TSOPS_GPG_TIMEOUT seconds', async () => {

@@ -27,6 +27,8 @@ describe('gpg output', () => {
   it('keeps gpg\'s own messages on one bounded line, without status lines', () => {
     assert.equal(gpgMessages('[GNUPG:] NO_SECKEY 1\ngpg: a\n\n  gpg: b  \n'), 'gpg: a; gpg: b');
     assert.ok(gpgMessages(`gpg: ${'x'.repeat(5000)}`).length <= 601);
+    const leaked = gpgMessages('gpg: oops\n-----BEGIN PGP PRIVATE KEY BLOCK-----\nlQOYBF1n\n-----END PGP PRIVATE KEY BLOCK-----\n');
+    assert.doesNotMatch(leaked, /lQOYBF1n|BEGIN PGP PRIVATE/);
   });
 
   it('uses SOPS_GPG_EXEC, GNUPGHOME (else ~/.gnupg) and the long key id as sops does', () => {

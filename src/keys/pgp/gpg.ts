@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { TsopsError } from '../../errors.js';
 import type { Io, RunResult } from '../../io.js';
+import { redactSecrets } from '../key-report.js';
 
 export const SOPS_GPG_EXEC = 'SOPS_GPG_EXEC';
 /** Seconds a gpg run may take when no terminal is attached (no person can answer a pinentry). */
@@ -43,7 +44,8 @@ export function gpgMessages(stderr: string): string {
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l !== '' && !l.startsWith('[GNUPG:]'));
-  const text = lines.join('; ');
+  // gpg prints no key material; a wrapper named by SOPS_GPG_EXEC might, so it is redacted anyway
+  const text = redactSecrets(lines.join('; '));
   return text.length > 600 ? `${text.slice(0, 600)}…` : text;
 }
 
@@ -160,7 +162,7 @@ export class GnuPG implements PgpService {
     const kind = classifyGpgError(stderr);
     const what =
       kind === 'no-secret-key' ? 'no secret key for it in the keyring'
-      : kind === 'agent' ? 'gpg-agent or pinentry failed'
+      : kind === 'agent' ? 'gpg-agent or pinentry failed (for a pinentry on this terminal: export GPG_TTY=$(tty))'
       : 'gpg failed';
     throw new TsopsError(
       'NO_IDENTITY',
