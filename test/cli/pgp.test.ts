@@ -25,6 +25,7 @@ import {
   stopGnupgHomes,
 } from '../helpers/gnupg.js';
 import { newKey } from './key-management-helpers.js';
+import { noScript, runWithTerminal } from './tty-run.js';
 
 const skip = pgpSkip;
 after(stopGnupgHomes);
@@ -116,6 +117,22 @@ describe('PGP files written by sops 3.13', { skip }, () => {
     assert.equal(r.code, 128);
     assert.ok(Date.now() - started < 10_000, 'bounded in time');
     assert.match(r.stderr.replace(/\n\s*\| /g, ' '), new RegExp(`gpg did not finish decrypting for the pgp key ${FP} within 1 s`));
+  });
+});
+
+describe('gpg on a terminal', { skip: skip || noScript }, () => {
+  it('is not stopped while a person may be answering its pinentry', async () => {
+    const dir = tempDir();
+    // stands for a pinentry answered (wrongly) after 2.5 s, longer than the limit without a terminal
+    const fake = write(dir, 'gpg', '#!/bin/sh\nsleep 2.5\necho "gpg: decryption failed: No secret key" >&2\nexit 2\n');
+    fs.chmodSync(fake, 0o755);
+    const t = await runWithTerminal(['decrypt', path.join(knownDataKeysDir, 'format.enc.yaml')], [], {
+      env: env({ SOPS_GPG_EXEC: fake, TSOPS_GPG_TIMEOUT: '1' }),
+    });
+    assert.equal(t.code, 128);
+    const screen = t.screen.replace(/\r/g, '').replace(/\n\s*\| /g, ' ');
+    assert.match(screen, /no secret key for it in the keyring: gpg: decryption failed: No secret key/);
+    assert.doesNotMatch(screen, /did not finish/);
   });
 });
 
@@ -274,6 +291,15 @@ describe('changing the PGP keys of a file', { skip }, () => {
     assert.equal(r.code, 0, r.stderr);
     return dir;
   }
+
+  it('--add-pgp / --rm-pgp on a missing file is exit 49, in both command styles', async () => {
+    const dir = tempDir();
+    for (const argv of [['rotate', '--add-pgp', FP, 'nope.yaml'], ['-r', '--rm-pgp', FP, 'nope.yaml']]) {
+      const r = await runCli(argv, { cwd: dir, env: env() });
+      assert.equal(r.code, 49, argv.join(' '));
+      assert.match(r.stderr, /cannot add or remove keys on non-existent file/);
+    }
+  });
 
   it('rotate --add-pgp adds the key with a new data key; --rm-pgp removes it', async () => {
     const dir = await ageFile();
