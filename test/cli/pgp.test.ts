@@ -19,13 +19,14 @@ import {
   gnupgHome,
   gpgDecrypt,
   knownDataKeysDir,
+  passphraseHome,
   pgpSkip,
   publicOnlyHome,
   sopsTestKeyFile,
   stopGnupgHomes,
 } from '../helpers/gnupg.js';
 import { newKey } from './key-management-helpers.js';
-import { noScript, runWithTerminal } from './tty-run.js';
+import { noScript, runDetached, runWithTerminal } from './tty-run.js';
 
 const skip = pgpSkip;
 after(stopGnupgHomes);
@@ -97,6 +98,18 @@ describe('PGP files written by sops 3.13', { skip }, () => {
     const r = await runCli(['decrypt', file], { env: env({ SOPS_GPG_EXEC: '/nonexistent/bin/gpg' }) });
     assert.equal(r.code, 128);
     assert.match(r.stderr.replace(/\n\s*\| /g, ' '), new RegExp(`gpg \\("/nonexistent/bin/gpg"\\) not found, needed for the pgp key ${FP}: install GnuPG or set SOPS_GPG_EXEC to the gpg binary`));
+  });
+
+  it('a passphrase-protected key with no terminal for pinentry: an agent or pinentry failure, exit 128', async () => {
+    const passphrase = 'correct horse battery staple';
+    const r = await runDetached(['decrypt', path.join(knownDataKeysDir, 'format.enc.yaml')], {
+      env: env({ GNUPGHOME: passphraseHome(passphrase), DISPLAY: undefined, WAYLAND_DISPLAY: undefined, GPG_TTY: undefined }),
+    });
+    assert.equal(r.code, 128);
+    const text = r.stderr.replace(/\n\s*\| /g, ' ');
+    assert.match(text, new RegExp(`failed to decrypt sops data key with pgp key ${FP}: gpg-agent or pinentry failed`));
+    assert.ok(!r.stderr.includes(passphrase));
+    assert.equal(r.stdout.length, 0);
   });
 
   it('an agent or pinentry failure is named as such, with the fingerprint', async () => {

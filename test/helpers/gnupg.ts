@@ -50,6 +50,21 @@ export function gnupgHome(imports: readonly string[] = []): string {
   return home;
 }
 
+/**
+ * A GNUPGHOME with the sops test key protected by `passphrase`, and no agent running (so none
+ * has it cached). A fixed S2K count spares the agent its slow calibration.
+ */
+export function passphraseHome(passphrase: string): string {
+  const home = gnupgHome();
+  fs.writeFileSync(path.join(home, 'gpg-agent.conf'), 's2k-count 65536\n');
+  execFileSync('gpg', ['--homedir', home, '--batch', '--quiet', '--import', sopsTestKeyFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync('gpg', ['--homedir', home, '--batch', '--pinentry-mode', 'loopback', '--passphrase', passphrase, '--passwd', SOPS_TEST_FP], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  spawnSync('gpgconf', ['--homedir', home, '--kill', 'all'], { stdio: 'ignore' });
+  return home;
+}
+
 /** A GNUPGHOME holding only the public half of the sops test key. */
 export function publicOnlyHome(): string {
   const withSecret = gnupgHome([sopsTestKeyFile]);
