@@ -2,6 +2,9 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { decryptData } from '../../src/api.js';
 import { generateIdentity, identityToRecipient } from 'age-encryption';
 import type { KeyGroup } from '../../src/core/keys-model.js';
 import { getKey } from '../../src/core/tree.js';
@@ -11,7 +14,7 @@ import { unwrapDataKeyPayloads, wrapDataKey } from '../../src/keys/data-key.js';
 import { FixedIdentities } from '../../src/keys/identities.js';
 import { GnuPG, classifyGpgError, gnupgHome as homeFor, gpgBinary, gpgMessages, shortFingerprint, type PgpService } from '../../src/keys/pgp/gpg.js';
 import { formatCreatedAt, newPgpKey, parseFingerprintList, pgpEnc, pgpFingerprint } from '../../src/keys/pgp/key-source.js';
-import { SOPS_TEST_FP as FP, gnupgHome, gpgDecrypt, pgpSkip, sopsTestKeyFile, stopGnupgHomes } from '../helpers/gnupg.js';
+import { SOPS_TEST_FP as FP, gnupgHome, gpgDecrypt, knownDataKeysDir, pgpSkip, sopsTestKeyFile, stopGnupgHomes } from '../helpers/gnupg.js';
 
 after(stopGnupgHomes);
 
@@ -107,6 +110,12 @@ describe('wrapping for PGP keys with gpg', { skip: pgpSkip }, () => {
     const k = rewrapped.groups[0]![0]!;
     assert.ok(k.type === 'pgp');
     assert.deepEqual(gpgDecrypt(home, String(getKey(k.fields, 'enc'))), other);
+  });
+
+  it('the library opens a sops PGP file through GnuPG given with a provider', async () => {
+    const file = path.join(knownDataKeysDir, 'format.enc.yaml');
+    const plain = await decryptData(fs.readFileSync(file), { format: 'yaml', provider: await FixedIdentities.fromStrings([]), pgp: gpg });
+    assert.equal(Buffer.from(plain).toString('utf8'), 'foo: bar\n');
   });
 
   it('without GnuPG (library use) a PGP key to wrap is refused, and skipped when unwrapping', async () => {
