@@ -19,6 +19,7 @@ import { refusePlainDuplicateKeys } from './formats/duplicate-keys.js';
 import type { EmitOptions } from './formats/format.js';
 import { decryptDataKeyWithIdentities, unwrapDataKey, wrapDataKey } from './keys/data-key.js';
 import type { IdentityProvider } from './keys/identities.js';
+import type { PgpService } from './keys/pgp/gpg.js';
 import './keys/recipients.js';
 
 export interface DecryptDataOptions {
@@ -29,6 +30,8 @@ export interface DecryptDataOptions {
   identities?: readonly string[];
   /** An identity provider, e.g. an IdentityLoader reading the environment like the CLI. */
   provider?: IdentityProvider;
+  /** GnuPG (e.g. `new GnuPG(nodeIo())`), so the provider's run may also open PGP keys. */
+  pgp?: PgpService;
   /** A known data key (32 bytes), bypassing master keys entirely. */
   dataKey?: Uint8Array;
   ignoreMac?: boolean;
@@ -47,7 +50,7 @@ export async function decryptTree(data: Uint8Array, options: DecryptDataOptions)
   const doc = parseEncryptedData(data, options.format);
   let dataKey: Uint8Array;
   if (options.dataKey) dataKey = options.dataKey;
-  else if (options.provider) dataKey = await unwrapDataKey(doc.metadata.keyGroups, doc.metadata.shamirThreshold, options.provider);
+  else if (options.provider) dataKey = await unwrapDataKey(doc.metadata.keyGroups, doc.metadata.shamirThreshold, options.provider, { pgp: options.pgp });
   else if (options.identities) dataKey = await decryptDataKeyWithIdentities(doc.metadata.keyGroups, doc.metadata.shamirThreshold, options.identities);
   else throw new TsopsError('NO_IDENTITY', 'no identities, provider or data key given');
   try {

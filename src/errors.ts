@@ -75,6 +75,8 @@ export interface TsopsErrorOptions {
   exitCode?: number;
   /** Exit with the code but print nothing (a child command's own failure, already visible). */
   silent?: boolean;
+  /** Print the message alone, without the `tsops: ` prefix or a file name (words sops' tests check exactly). */
+  verbatim?: boolean;
 }
 
 export class TsopsError extends Error {
@@ -83,6 +85,7 @@ export class TsopsError extends Error {
   readonly hint: string | undefined;
   readonly details: string | undefined;
   readonly silent: boolean;
+  readonly verbatim: boolean;
 
   constructor(code: ErrorCode, message: string, options: TsopsErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -92,6 +95,7 @@ export class TsopsError extends Error {
     this.hint = options.hint;
     this.details = options.details;
     this.silent = options.silent ?? false;
+    this.verbatim = options.verbatim ?? false;
   }
 }
 

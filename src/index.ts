@@ -11,6 +11,7 @@ export { parseTreePath, truncateTree } from './core/tree-path.js';
 export { storeFor, formatForPath, type FormatName, type Store } from './formats/index.js';
 export { IdentityLoader, FixedIdentities } from './keys/identities.js';
 export { wrapDataKey, unwrapDataKey, decryptDataKeyWithIdentities } from './keys/data-key.js';
+export { GnuPG, type PgpService } from './keys/pgp/gpg.js';
 export { split as shamirSplit, combine as shamirCombine } from './keys/shamir.js';
 export { findConfigFile } from './config/find.js';
 export { loadConfig, parseConfig } from './config/parse.js';

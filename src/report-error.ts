@@ -12,7 +12,7 @@ export function reportError(e: unknown, io: Io, verbose: boolean): number {
   }
   if (isTsopsError(e)) {
     if (e.silent) return e.exitCode;
-    io.stderr.write(`tsops: ${e.message}\n`);
+    io.stderr.write(e.verbatim ? `${e.message}\n` : `tsops: ${e.message}\n`);
     if (e.details) io.stderr.write(`${e.details.replace(/\n?$/, '\n')}`);
     if (e.hint) io.stderr.write(`hint: ${e.hint}\n`);
     if (verbose && e.cause instanceof Error) io.stderr.write(`cause: ${e.cause.message}\n`);

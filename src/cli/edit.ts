@@ -15,6 +15,7 @@ export function editOptionsFrom(o: Record<string, unknown>, file: string): EditO
     ignoreMac: bool(o, 'ignoreMac'),
     showMasterKeys: bool(o, 'showMasterKeys'),
     age: str(o, 'age'),
+    pgp: str(o, 'pgp'),
     shamirSecretSharingThreshold: num(o, 'shamirSecretSharingThreshold'),
     macOnlyEncrypted: bool(o, 'macOnlyEncrypted'),
     acceptLegacyMac: bool(o, 'acceptLegacyMac'),

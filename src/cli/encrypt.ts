@@ -11,6 +11,7 @@ export function encryptOptionsFrom(o: Record<string, unknown>, file: string | un
   return {
     ...fileOptionsFrom(o, file),
     age: str(o, 'age'),
+    pgp: str(o, 'pgp'),
     shamirSecretSharingThreshold: num(o, 'shamirSecretSharingThreshold'),
     macOnlyEncrypted: bool(o, 'macOnlyEncrypted'),
     ...selectorFlags(o),

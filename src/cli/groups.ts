@@ -28,6 +28,7 @@ export function registerGroups(program: Command, io: Io): void {
   const add = groups.command('add').description('add a key group of age recipients; the data key is kept');
   add.option('--age <recipients>', 'age recipients of the new group (repeatable, or comma-separated)', collect);
   foreignKeyOptions(add);
+  add.option('--pgp <fingerprints>', 'PGP fingerprints of the new group (repeatable, or comma-separated)', collect);
   commonOptions(add).action(async (_o: unknown, self: Command) => {
     const o = self.opts();
     await (await loadGroups()).groupsAddCommand(contextFor(io, self), {
@@ -35,6 +36,7 @@ export function registerGroups(program: Command, io: Io): void {
       inPlace: bool(o, 'inPlace'),
       threshold: num(o, 'shamirSecretSharingThreshold'),
       age: (o['age'] as string[] | undefined) ?? [],
+      pgp: (o['pgp'] as string[] | undefined) ?? [],
     });
   });
   const del = groups.command('delete').description('delete the key group at a 0-based index; the data key is kept').argument('[index]');

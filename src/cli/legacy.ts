@@ -42,7 +42,7 @@ export function registerLegacy(program: Command, io: Io): void {
     if (file === undefined) {
       throw new TsopsError('NO_FILE', 'no file specified', { hint: 'run `tsops --help` for usage' });
     }
-    if (o['addAge'] !== undefined || o['rmAge'] !== undefined) {
+    if (o['addAge'] !== undefined || o['rmAge'] !== undefined || o['addPgp'] !== undefined || o['rmPgp'] !== undefined) {
       (await loadRotate()).refuseKeyChangeOnMissingFile(ctx, file, true, true);
     }
     // As in sops, the last of -e/-d/-r/--set wins when several are given.

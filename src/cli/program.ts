@@ -5,6 +5,7 @@
 import { Command, Option } from 'commander';
 import { TsopsError } from '../errors.js';
 import type { Io } from '../io.js';
+import type { KeyType } from '../core/keys-model.js';
 import { CommandContext, type GlobalOptions } from '../commands/context.js';
 import { registerEncrypt } from './encrypt.js';
 import { registerDecrypt } from './decrypt.js';
@@ -63,7 +64,7 @@ export function addGlobalOptions(cmd: Command, unused: readonly GlobalOptionName
     .option('--config <path>', 'path to .sops.yaml (default: search upwards from the current directory; env SOPS_CONFIG)')
     .option('--indent <n>', 'indentation of YAML/JSON output', parseIntOption('--indent'))
     .option('--verbose', 'log what tsops does (never values)')
-    .option('--decryption-order <types>', 'key types to try first, comma-separated (env SOPS_DECRYPTION_ORDER); only age keys are used');
+    .option('--decryption-order <types>', 'key types to try first within a key group, comma-separated (env SOPS_DECRYPTION_ORDER; default age,pgp)');
   for (const o of cmd.options) if ((unused as readonly string[]).includes(o.name())) o.hideHelp();
   return cmd;
 }
@@ -71,11 +72,11 @@ export function addGlobalOptions(cmd: Command, unused: readonly GlobalOptionName
 const KEY_TYPE_IDS = new Set(['age', 'pgp', 'kms', 'gcp_kms', 'azure_kv', 'hc_vault', 'hckms']);
 
 /**
- * sops' --decryption-order: tsops unwraps with age keys only, so the order cannot change the
- * result, but the flag is accepted for scripts and checked as sops checks it (§4.4, exit 112).
+ * sops' --decryption-order (§4.4): the key types tried first within each group, in this order;
+ * the other keys follow in file order. Checked as sops checks it (exit 112 for a duplicate).
  */
-export function checkDecryptionOrder(value: string | undefined): void {
-  if (value === undefined || value === '') return;
+export function checkDecryptionOrder(value: string | undefined): KeyType[] | undefined {
+  if (value === undefined || value === '') return undefined;
   const seen = new Set<string>();
   for (const raw of value.split(',')) {
     const t = raw.trim();
@@ -87,6 +88,7 @@ export function checkDecryptionOrder(value: string | undefined): void {
     if (seen.has(t)) throw new TsopsError('DUPLICATE_DECRYPTION_KEY_TYPE', `duplicate decryption key type: ${t}`);
     seen.add(t);
   }
+  return [...seen] as KeyType[];
 }
 
 /** The global options of a command merged with those given before the subcommand. */
@@ -104,9 +106,9 @@ export function globalsOf(cmd: Command): GlobalOptions {
 export function contextFor(io: Io, cmd: Command): CommandContext {
   let order: string | undefined;
   for (let c: Command | null = cmd; c && order === undefined; c = c.parent) order = c.opts()['decryptionOrder'] as string | undefined;
-  checkDecryptionOrder(order ?? io.env['SOPS_DECRYPTION_ORDER']);
+  const decryptionOrder = checkDecryptionOrder(order ?? io.env['SOPS_DECRYPTION_ORDER']);
   checkForeignFlags(io, cmd);
-  return new CommandContext(io, globalsOf(cmd));
+  return new CommandContext(io, { ...globalsOf(cmd), decryptionOrder });
 }
 
 export function inputTypeOptions(cmd: Command): Command {

@@ -13,6 +13,8 @@ export function rotateOptionsFrom(o: Record<string, unknown>, file: string | und
     ...fileOptionsFrom(o, file),
     addAge: str(o, 'addAge'),
     rmAge: str(o, 'rmAge'),
+    addPgp: str(o, 'addPgp'),
+    rmPgp: str(o, 'rmPgp'),
     ignoreMac: bool(o, 'ignoreMac'),
     acceptLegacyMac: bool(o, 'acceptLegacyMac'),
   };
@@ -23,7 +25,9 @@ export function recipientChangeOptions(cmd: Command): Command {
   foreignRotateOptions(cmd);
   return cmd
     .option('--add-age <recipients>', 'comma-separated age recipients to add to the first key group')
-    .option('--rm-age <recipients>', 'comma-separated age recipients to remove from every key group');
+    .option('--rm-age <recipients>', 'comma-separated age recipients to remove from every key group')
+    .option('--add-pgp <fingerprints>', 'comma-separated PGP fingerprints to add to the first key group')
+    .option('--rm-pgp <fingerprints>', 'comma-separated PGP fingerprints to remove from every key group');
 }
 
 export function registerRotate(program: Command, io: Io): void {

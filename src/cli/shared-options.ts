@@ -31,6 +31,7 @@ export function keyOptions(cmd: Command): Command {
   foreignKeyOptions(cmd);
   return cmd
     .option('-a, --age <recipients>', 'comma-separated age recipients (env SOPS_AGE_RECIPIENTS); overrides .sops.yaml keys')
+    .option('-p, --pgp <fingerprints>', 'comma-separated PGP fingerprints (env SOPS_PGP_FP); overrides .sops.yaml keys')
     .option('--shamir-secret-sharing-threshold <n>', 'number of key groups needed to decrypt', parseIntOption('--shamir-secret-sharing-threshold'))
     .option('--mac-only-encrypted', 'compute the MAC over encrypted values only');
 }

@@ -12,6 +12,8 @@ import type { EmitOptions } from '../formats/format.js';
 import type { Io } from '../io.js';
 import type { IdentityLoader } from '../keys/identities.js';
 import { createIdentityLoader } from '../keys/loader.js';
+import type { KeyType } from '../core/keys-model.js';
+import { GnuPG, type PgpService } from '../keys/pgp/gpg.js';
 
 export interface GlobalOptions {
   /** `--config` (or SOPS_CONFIG). */
@@ -19,12 +21,15 @@ export interface GlobalOptions {
   /** `--indent`, overriding the config's `stores:` section. */
   indent?: number | undefined;
   verbose?: boolean | undefined;
+  /** `--decryption-order` (or SOPS_DECRYPTION_ORDER), checked. */
+  decryptionOrder?: readonly KeyType[] | undefined;
 }
 
 export class CommandContext {
   private configLoaded = false;
   private configValue: SopsConfig | undefined;
   private loader: IdentityLoader | undefined;
+  private gpg: PgpService | undefined;
 
   constructor(
     readonly io: Io,
@@ -65,6 +70,12 @@ export class CommandContext {
   identities(): IdentityLoader {
     this.loader ??= createIdentityLoader(this.io);
     return this.loader;
+  }
+
+  /** What wrapping and unwrapping the data key need beyond age identities: GnuPG, the decryption order. */
+  keyOptions(): { pgp: PgpService; decryptionOrder: readonly KeyType[] | undefined } {
+    this.gpg ??= new GnuPG(this.io);
+    return { pgp: this.gpg, decryptionOrder: this.global.decryptionOrder };
   }
 
   store(format: FormatName): Store {

@@ -27,7 +27,7 @@ export function logDataKeyOpened(ctx: CommandContext, name: string, unwrapped: P
 /** The file's data key; the caller owns it and zeroes it when done (see {@link withDataKey}). */
 export async function openDataKey(ctx: CommandContext, doc: SopsDocument, name: string): Promise<Uint8Array> {
   const loader = ctx.identities();
-  const unwrapped = await withFileAsync(name, () => unwrapDataKeyPayloads(doc.metadata.keyGroups, doc.metadata.shamirThreshold, loader));
+  const unwrapped = await withFileAsync(name, () => unwrapDataKeyPayloads(doc.metadata.keyGroups, doc.metadata.shamirThreshold, loader, ctx.keyOptions()));
   logDataKeyOpened(ctx, name, unwrapped);
   return unwrapped.dataKey;
 }

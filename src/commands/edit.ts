@@ -97,7 +97,7 @@ async function createFromExample(ctx: CommandContext, options: EditOptions, file
   const rules = resolveEncryptionRules(ctx, filePath, options, inputFormat);
   const branches = exampleBranches(inputFormat, ctx.emitOptions(inputFormat));
   const dataKey = randomBytes(32);
-  const wrapped = await withFileAsync(name, () => wrapDataKey(rules.groups, dataKey, rules.threshold));
+  const wrapped = await withFileAsync(name, () => wrapDataKey(rules.groups, dataKey, rules.threshold, ctx.keyOptions()));
   const metadata: Metadata = {
     keyGroups: wrapped.groups,
     shamirThreshold: wrapped.threshold,

@@ -22,7 +22,7 @@ export async function encryptCommand(ctx: CommandContext, options: EncryptOption
   // the encrypted file would be refused on decrypt, so it is not written
   withFile(name, () => refusePlainDuplicateKeys(branches, input.inputFormat));
 
-  const doc = await encryptNewDocument(branches, (dataKey) => wrapDataKey(rules.groups, dataKey, rules.threshold), {
+  const doc = await encryptNewDocument(branches, (dataKey) => wrapDataKey(rules.groups, dataKey, rules.threshold, ctx.keyOptions()), {
     selector: rules.selector,
     macOnlyEncrypted: rules.macOnlyEncrypted,
     now: ctx.io.now(),

@@ -83,7 +83,7 @@ export function withFile<T>(displayName: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof TsopsError && displayName !== '' && !e.message.startsWith(displayName)) {
+    if (e instanceof TsopsError && displayName !== '' && !e.verbatim && !e.message.startsWith(displayName)) {
       throw new TsopsError(e.code, `${displayName}: ${e.message}`, {
         hint: e.hint,
         details: e.details,

@@ -8,6 +8,7 @@ import type { SopsDocument } from '../core/document.js';
 import { parseRecipientList } from '../config/match.js';
 import { parseAgeRecipient } from '../keys/age.js';
 import { wrapDataKey, type KeyEntry } from '../keys/data-key.js';
+import { newPgpKey, parseFingerprintList } from '../keys/pgp/key-source.js';
 import { openDataKey } from './data-key.js';
 import type { CommandContext } from './context.js';
 import {
@@ -31,6 +32,8 @@ interface GroupsCommonOptions {
 export interface GroupsAddOptions extends GroupsCommonOptions {
   /** `--age` values; each may itself be a comma-separated list. */
   age: readonly string[];
+  /** `--pgp` values: PGP fingerprints, each may be a comma-separated list. */
+  pgp?: readonly string[] | undefined;
 }
 
 export interface GroupsDeleteOptions extends GroupsCommonOptions {
@@ -65,7 +68,7 @@ async function rewrapAndWrite(
   const md = opened.doc.metadata;
   const dataKey = await openDataKey(ctx, opened.doc, opened.name);
   try {
-    const wrapped = await withFileAsync(opened.name, () => wrapDataKey(groups, dataKey, threshold));
+    const wrapped = await withFileAsync(opened.name, () => wrapDataKey(groups, dataKey, threshold, ctx.keyOptions()));
     md.keyGroups = wrapped.groups;
     md.shamirThreshold = wrapped.threshold;
   } finally {
@@ -85,16 +88,18 @@ function checkThreshold(name: string, threshold: number, groupCount: number, act
   }
 }
 
-/** Append a group of age recipients (spec §8.2 `groups add`). */
+/** Append a group of age recipients and PGP keys (spec §8.2 `groups add`). */
 export async function groupsAddCommand(ctx: CommandContext, options: GroupsAddOptions): Promise<void> {
   const recipients = options.age.flatMap((a) => parseRecipientList(a));
-  if (recipients.length === 0) {
-    throw new TsopsError('NO_KEYS', 'the new key group has no keys', { hint: 'pass its recipients with --age age1…' });
+  const fingerprints = (options.pgp ?? []).flatMap((p) => parseFingerprintList(p));
+  if (recipients.length === 0 && fingerprints.length === 0) {
+    throw new TsopsError('NO_KEYS', 'the new key group has no keys', { hint: 'pass its keys with --age age1… or --pgp FINGERPRINT' });
   }
   for (const r of recipients) parseAgeRecipient(r);
   const opened = await openForGroups(ctx, options);
   const md = opened.doc.metadata;
-  const groups: KeyEntry[][] = [...md.keyGroups.map((g) => [...g]), [...new Set(recipients)]];
+  const added: KeyEntry[] = [...[...new Set(fingerprints)].map(newPgpKey), ...new Set(recipients)];
+  const groups: KeyEntry[][] = [...md.keyGroups.map((g) => [...g]), added];
   const threshold = options.threshold || md.shamirThreshold;
   checkThreshold(opened.name, threshold, groups.length, 'adding this key group');
   await rewrapAndWrite(ctx, opened, groups, threshold, options.inPlace);

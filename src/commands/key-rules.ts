@@ -11,19 +11,23 @@ import { masterKeyId } from '../core/metadata.js';
 import type { MasterKey } from '../core/keys-model.js';
 import { DEFAULT_SELECTOR, SELECTOR_KINDS, type Selector, type SelectorKind } from '../core/keys-model.js';
 import type { FormatName } from '../formats/index.js';
+import type { KeyEntry } from '../keys/data-key.js';
+import { newPgpKey, parseFingerprintList } from '../keys/pgp/key-source.js';
 import type { CommandContext } from './context.js';
 import { emptyToUndefined } from './context.js';
 
 export interface KeyFlags {
   age?: string | undefined;
+  /** `--pgp` (env SOPS_PGP_FP): comma-separated fingerprints. */
+  pgp?: string | undefined;
   shamirSecretSharingThreshold?: number | undefined;
 }
 
 export type SelectorFlags = Partial<Record<SelectorKind, string | undefined>>;
 
 export interface EncryptionRules {
-  /** Age recipients per key group. */
-  groups: string[][];
+  /** The keys per key group: age recipients as strings, PGP keys to wrap. */
+  groups: KeyEntry[][];
   threshold: number;
   selector: Selector | undefined;
   macOnlyEncrypted: boolean;
@@ -59,24 +63,34 @@ export function logRuleMatch(ctx: CommandContext, config: SopsConfig, name: stri
   ctx.debug(`creation rule ${rule.index} (${regex}) matched ${JSON.stringify(rulePathFor(config, name, ctx.io.cwd()))}`);
 }
 
-/** Age recipient groups from flags/env, else from the rule; an error when there are none. */
-export function resolveKeyGroups(ctx: CommandContext, flags: KeyFlags, rule: CreationRule | undefined): string[][] {
-  const cli = flags.age ?? emptyToUndefined(ctx.io.env['SOPS_AGE_RECIPIENTS']);
-  if (cli !== undefined && cli !== '') {
-    const recipients = parseRecipientList(cli);
-    if (recipients.length > 0) {
-      ctx.debug(`recipients from ${flags.age !== undefined ? '--age' : 'SOPS_AGE_RECIPIENTS'}, not from .sops.yaml`);
-      return [recipients];
-    }
+/** The keys given by flags or environment (`--age`/SOPS_AGE_RECIPIENTS, `--pgp`/SOPS_PGP_FP), if any. */
+function commandLineKeys(ctx: CommandContext, flags: KeyFlags): { age?: string; pgp?: string } {
+  const age = flags.age ?? emptyToUndefined(ctx.io.env['SOPS_AGE_RECIPIENTS']);
+  const pgp = flags.pgp ?? emptyToUndefined(ctx.io.env['SOPS_PGP_FP']);
+  return { ...(age ? { age } : {}), ...(pgp ? { pgp } : {}) };
+}
+
+/** Key groups from flags/env (one group, as sops), else from the rule; an error when there are none. */
+export function resolveKeyGroups(ctx: CommandContext, flags: KeyFlags, rule: CreationRule | undefined): KeyEntry[][] {
+  const cli = commandLineKeys(ctx, flags);
+  const group: KeyEntry[] = [
+    ...(cli.pgp ? parseFingerprintList(cli.pgp).map(newPgpKey) : []),
+    ...(cli.age ? parseRecipientList(cli.age) : []),
+  ];
+  if (group.length > 0) {
+    const from = [cli.age !== undefined ? (flags.age !== undefined ? '--age' : 'SOPS_AGE_RECIPIENTS') : undefined, cli.pgp !== undefined ? (flags.pgp !== undefined ? '--pgp' : 'SOPS_PGP_FP') : undefined];
+    ctx.debug(`recipients from ${from.filter((f) => f !== undefined).join(' and ')}, not from .sops.yaml`);
+    return [group];
   }
   if (rule === undefined) {
     throw new TsopsError('NO_KEYS', 'config file not found, or has no creation rules, and no keys provided through command line options', {
-      hint: 'add a creation rule to .sops.yaml or pass --age age1…',
+      hint: 'add a creation rule to .sops.yaml or pass --age age1… or --pgp FINGERPRINT',
     });
   }
   checkRuleRecipients(ctx.config()?.path ?? '.sops.yaml', rule);
   return rule.keyGroups.map((group, i) =>
-    group.map((key) => {
+    group.map((key): KeyEntry => {
+      if (key.type === 'pgp') return newPgpKey(key.id);
       if (key.type !== 'age') {
         throw new TsopsError('UNSUPPORTED', `creation rule group ${i} lists a ${key.type} key (${key.id}); tsops encrypts to age keys only`, {
           hint: 'list age recipients in .sops.yaml, or pass --age',
@@ -135,8 +149,8 @@ export function resolveEncryptionRules(
     rule = findRule(ctx, name);
   } catch (e) {
     // With keys on the command line a non-matching config is no reason to refuse (sops does).
-    const cliKeys = flags.age ?? emptyToUndefined(ctx.io.env['SOPS_AGE_RECIPIENTS']);
-    if (!(e instanceof TsopsError && e.code === 'NO_MATCHING_RULE' && cliKeys)) throw e;
+    const cli = commandLineKeys(ctx, flags);
+    if (!(e instanceof TsopsError && e.code === 'NO_MATCHING_RULE' && (cli.age || cli.pgp))) throw e;
   }
   const groups = resolveKeyGroups(ctx, flags, rule);
   logRecipients(ctx, path.isAbsolute(name) ? path.relative(ctx.io.cwd(), name) || name : name, groups);

@@ -12,6 +12,7 @@ import { masterKeyId } from '../core/metadata.js';
 import { parseRecipientList } from '../config/match.js';
 import { parseAgeRecipient } from '../keys/age.js';
 import { wrapDataKey, type KeyEntry } from '../keys/data-key.js';
+import { newPgpKey, parseFingerprintList } from '../keys/pgp/key-source.js';
 import type { CommandContext } from './context.js';
 import { withDataKey } from './data-key.js';
 import {
@@ -37,6 +38,10 @@ export interface RotateOptions extends InputOptions, OutputOptions {
   addAge?: string | undefined;
   /** `--rm-age`: comma-separated recipients removed from every group. */
   rmAge?: string | undefined;
+  /** `--add-pgp`: comma-separated PGP fingerprints appended to key group 0. */
+  addPgp?: string | undefined;
+  /** `--rm-pgp`: comma-separated PGP fingerprints removed from every group. */
+  rmPgp?: string | undefined;
   /** Legacy `-r` accepts `--ignore-mac`; the subcommand does not. */
   ignoreMac?: boolean | undefined;
   /** `--accept-legacy-mac`. */
@@ -56,13 +61,13 @@ export interface RecipientChange {
  * (skipped when group 0 already has them); a removal drops every key, in every group, whose
  * identity string equals it. Pure.
  */
-export function changeRecipients(groups: readonly KeyGroup[], add: readonly string[], remove: readonly string[]): RecipientChange {
+export function changeRecipients(groups: readonly KeyGroup[], add: readonly KeyEntry[], remove: readonly string[]): RecipientChange {
   const out: KeyEntry[][] = groups.map((g) => [...g]);
   const idOf = (k: KeyEntry): string => (typeof k === 'string' ? k : masterKeyId(k));
   if (out.length === 0) out.push([]);
   for (const r of add) {
     const first = out[0] as KeyEntry[];
-    if (!first.some((k) => idOf(k) === r)) first.push(r);
+    if (!first.some((k) => idOf(k) === idOf(r))) first.push(r);
   }
   const unmatched: string[] = [];
   for (const r of remove) {
@@ -78,17 +83,18 @@ export function changeRecipients(groups: readonly KeyGroup[], add: readonly stri
 }
 
 /**
- * Refuse groups holding keys tsops cannot wrap a new data key for (pgp, kms, …): dropping them
+ * Refuse groups holding keys tsops cannot wrap a new data key for (kms, gcp_kms, …): dropping them
  * silently would lock their holders out (§4.4).
  */
 export function refuseForeignKeys(groups: readonly (readonly KeyEntry[])[], name: string, operation: string): void {
   groups.forEach((g, i) => {
     for (const k of g) {
-      if (typeof k === 'string' || k.type === 'age') continue;
+      // age keys and PGP keys (through gpg) get the new data key
+      if (typeof k === 'string' || k.type === 'age' || k.type === 'pgp') continue;
       throw new TsopsError(
         'UNSUPPORTED',
         `${name}: cannot ${operation}: key group ${i + 1} has the ${k.type} key ${masterKeyId(k)}, ` +
-          'and tsops can only wrap a new data key for age keys',
+          'and tsops can only wrap a new data key for age and PGP keys',
         {
           hint:
             `remove the ${k.type} keys from the creation rule and run \`tsops updatekeys\` first (it keeps or ` +
@@ -114,7 +120,7 @@ export async function rekeyDocument(
   const dataKey = randomBytes(32);
   logRecipients(ctx, opened.name, groups);
   try {
-    const wrapped = await withFileAsync(opened.name, () => wrapDataKey(groups, dataKey, threshold));
+    const wrapped = await withFileAsync(opened.name, () => wrapDataKey(groups, dataKey, threshold, ctx.keyOptions()));
     opened.doc.metadata.keyGroups = wrapped.groups;
     opened.doc.metadata.shamirThreshold = wrapped.threshold;
     return encryptAndRender(ctx, opened, new ValueCipher(dataKey, oldCipher.ivStash()));
@@ -177,10 +183,13 @@ export async function rotateCommand(ctx: CommandContext, options: RotateOptions)
   checkOutputOptions(options, options);
   const add = recipientsOf(options.addAge);
   const remove = recipientsOf(options.rmAge);
+  const addPgp = options.addPgp === undefined ? [] : parseFingerprintList(options.addPgp);
+  const rmPgp = options.rmPgp === undefined ? [] : parseFingerprintList(options.rmPgp);
   if (options.file === undefined || options.file === '-') {
     throw new TsopsError('NO_FILE', 'no file specified', { hint: 'usage: tsops rotate [-i] FILE' });
   }
-  refuseKeyChangeOnMissingFile(ctx, options.file, add.length > 0 || remove.length > 0, options.legacy);
+  const changesKeys = add.length + remove.length + addPgp.length + rmPgp.length > 0;
+  refuseKeyChangeOnMissingFile(ctx, options.file, changesKeys, options.legacy);
   // malformed recipients fail before any key is unwrapped
   for (const r of add) parseAgeRecipient(r);
 
@@ -189,8 +198,8 @@ export async function rotateCommand(ctx: CommandContext, options: RotateOptions)
   const rule = findRule(ctx, input.name);
   const name = displayName(options);
   const doc = parseSopsFile(ctx.store(input.inputFormat), input.bytes, name, ctx);
-  const change = changeRecipients(doc.metadata.keyGroups, add, remove);
-  for (const r of change.unmatched) ctx.warn(`${name}: --rm-age ${r} is not a recipient of the file`);
+  const change = changeRecipients(doc.metadata.keyGroups, [...add, ...addPgp.map(newPgpKey)], [...remove, ...rmPgp]);
+  for (const r of change.unmatched) ctx.warn(`${name}: ${rmPgp.includes(r) ? '--rm-pgp' : '--rm-age'} ${r} is not a recipient of the file`);
   refuseForeignKeys(change.groups, name, 'rotate the data key');
   change.groups.forEach((g, i) => {
     if (g.length === 0) {

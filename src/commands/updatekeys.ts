@@ -17,6 +17,7 @@ import { masterKeyId, parseMetadata } from '../core/metadata.js';
 import { matchCreationRule } from '../config/match.js';
 import type { CreationRule, RuleKeyGroup, SopsConfig } from '../config/types.js';
 import { unwrapDataKeyPayloads, wrapDataKey, type KeyEntry } from '../keys/data-key.js';
+import { newPgpKey } from '../keys/pgp/key-source.js';
 import type { CommandContext } from './context.js';
 import { parseSopsFile, readInput, withFile, withFileAsync, writeInPlaceAsync, type Input } from './files.js';
 import {
@@ -100,10 +101,12 @@ export function targetGroups(name: string, fileGroups: readonly KeyGroup[], rule
         return (fileGroups[i] ?? []).find((k) => k.type === 'age' && masterKeyId(k) === rk.id) ?? rk.id;
       }
       const kept = (fileGroups[i] ?? []).find((k) => k.type === rk.type && masterKeyId(k) === rk.id);
+      // a PGP key gets the data key (or its group's share) through gpg
+      if (kept === undefined && rk.type === 'pgp') return newPgpKey(rk.id);
       if (kept === undefined) {
         throw new TsopsError(
           'UNSUPPORTED',
-          `${name}: cannot add the ${rk.type} key ${rk.id} to key group ${i + 1}: tsops can only wrap the data key for age keys`,
+          `${name}: cannot add the ${rk.type} key ${rk.id} to key group ${i + 1}: tsops can only wrap the data key for age and PGP keys`,
           { hint: `add ${rk.type} keys with sops, or list only age recipients in this rule` },
         );
       }
@@ -119,13 +122,13 @@ export function planKeyUpdate(name: string, input: Input, doc: SopsDocument, rul
   const plan: KeyUpdatePlan = { name, input, doc, diff, groups: [], carriesForeignKeys: false };
   if (!hasChanges(diff)) return plan;
   plan.groups = targetGroups(name, md.keyGroups, rule.keyGroups);
-  const foreign = plan.groups.flat().find((k) => typeof k !== 'string' && k.type !== 'age');
+  const foreign = plan.groups.flat().find((k) => typeof k !== 'string' && k.type !== 'age' && k.type !== 'pgp');
   plan.carriesForeignKeys = foreign !== undefined;
   if (foreign !== undefined && typeof foreign !== 'string' && plan.groups.length !== md.keyGroups.length) {
     throw new TsopsError(
       'UNSUPPORTED',
       `${name}: cannot change the number of key groups: the ${foreign.type} key ${masterKeyId(foreign)} would need a new ` +
-        'Shamir share, and tsops can only wrap for age keys',
+        'Shamir share, and tsops can only wrap for age and PGP keys',
       { hint: 'change the key groups of this file with sops' },
     );
   }
@@ -147,7 +150,7 @@ export async function applyKeyUpdate(
 ): Promise<Uint8Array> {
   const md = plan.doc.metadata;
   if (rotate) refuseForeignKeys(plan.groups, plan.name, 'replace the data key');
-  const unwrapped = await withFileAsync(plan.name, () => unwrapDataKeyPayloads(md.keyGroups, md.shamirThreshold, ctx.identities()));
+  const unwrapped = await withFileAsync(plan.name, () => unwrapDataKeyPayloads(md.keyGroups, md.shamirThreshold, ctx.identities(), ctx.keyOptions()));
   logDataKeyOpened(ctx, plan.name, unwrapped);
   try {
     if (rotate) {
@@ -164,7 +167,10 @@ export async function applyKeyUpdate(
     const keep = plan.carriesForeignKeys || samePayloads;
     logRecipients(ctx, plan.name, plan.groups);
     const wrapped = await withFileAsync(plan.name, () =>
-      wrapDataKey(plan.groups, unwrapped.dataKey, plan.diff.newThreshold, keep ? { previousPayloads: unwrapped.payloads } : {}),
+      wrapDataKey(plan.groups, unwrapped.dataKey, plan.diff.newThreshold, {
+        ...ctx.keyOptions(),
+        ...(keep ? { previousPayloads: unwrapped.payloads } : {}),
+      }),
     );
     md.keyGroups = wrapped.groups;
     md.shamirThreshold = wrapped.threshold;

@@ -14,6 +14,8 @@ import type { GroupAttempt, KeyAttempt } from './key-report.js';
 import { combine, shareAt, split } from './shamir.js';
 import type { RandomSource } from './shamir.js';
 import { equalBytes } from '@noble/ciphers/utils.js';
+import type { PgpService } from './pgp/gpg.js';
+import { isPgpKey, pgpEnc, unwrapPgp, wrapForPgp, type PgpMasterKey } from './pgp/key-source.js';
 
 /**
  * One key of a group to write: an age recipient string (wrapped), an existing age key (re-wrapped
@@ -33,6 +35,8 @@ export interface WrapDataKeyOptions {
    * are then carried unchanged too; recipients given as strings are wrapped.
    */
   previousPayloads?: readonly Uint8Array[];
+  /** GnuPG, for PGP keys: without it they can only be carried (see `previousPayloads`). */
+  pgp?: PgpService | undefined;
 }
 
 export interface WrappedKeyGroups {
@@ -112,12 +116,14 @@ export async function wrapDataKey(
 ): Promise<WrappedKeyGroups> {
   if (groups.length === 0) throw new TsopsError('NO_KEYS', 'no key groups provided');
   groups.forEach((g) => {
-    if (g.length === 0) throw new TsopsError('NO_KEYS', 'empty key group provided');
+    // sops' words exactly (GenerateDataKeyWithKeyServices), which its own tests check
+    if (g.length === 0) throw new TsopsError('NO_KEYS', 'Could not generate data key: [empty key group provided]', { verbatim: true });
   });
+  const pgp = options.pgp;
   if (!options.previousPayloads) {
     groups.forEach((g, i) => {
       for (const k of g) {
-        if (typeof k !== 'string' && k.type !== 'age') {
+        if (typeof k !== 'string' && k.type !== 'age' && !(k.type === 'pgp' && pgp)) {
           throw new TsopsError(
             'UNSUPPORTED',
             `cannot wrap the data key for the ${k.type} key ${masterKeyName(k)} in key group ${i}: ` +
@@ -137,12 +143,18 @@ export async function wrapDataKey(
       return k.type === 'age' && !keep ? parseAgeRecipient(k.recipient) : k;
     }),
   );
+  // a PGP key is wrapped when it has no enc yet, or when the payloads change; else it is carried
+  const wrapsPgp = (k: MasterKey): k is PgpMasterKey => isPgpKey(k) && (!keep || pgpEnc(k) === '');
+  if (!pgp) {
+    const missing = parsed.flat().find((k) => 'type' in k && wrapsPgp(k));
+    if (missing) throw new TsopsError('UNSUPPORTED', `cannot wrap the data key for the pgp key ${masterKeyName(missing as MasterKey)}`);
+  }
   const { payloads, threshold: t } = groupPayloads(groups.length, dataKey, threshold, options);
   const out = await Promise.all(
     parsed.map((g, i) =>
       Promise.all(
         g.map(async (k): Promise<MasterKey> => {
-          if ('type' in k) return k;
+          if ('type' in k) return pgp && wrapsPgp(k) ? wrapForPgp(pgp, k, payloads[i] as Uint8Array) : k;
           const enc = await k.wrap(payloads[i] as Uint8Array);
           const key: AgeMasterKey = { type: 'age', recipient: k.recipient, enc };
           return key;
@@ -201,14 +213,32 @@ async function tryAgeKey(key: AgeMasterKey, provider: IdentityProvider): Promise
   }
 }
 
+async function tryPgpKey(key: PgpMasterKey, pgp: PgpService): Promise<Attempt> {
+  try {
+    return { ok: true, payload: await unwrapPgp(pgp, key) };
+  } catch (e) {
+    return { ok: false, errors: [messageOf(e)] };
+  }
+}
+
 async function tryGroup(
   group: KeyGroup,
   provider: IdentityProvider,
   order: readonly KeyType[],
+  pgp: PgpService | undefined,
 ): Promise<{ attempt: GroupAttempt; payload?: Uint8Array }> {
   const keys: KeyAttempt[] = [];
   for (const key of orderKeys(group, order)) {
     const name = masterKeyName(key);
+    if (isPgpKey(key) && pgp) {
+      const r = await tryPgpKey(key, pgp);
+      if (r.ok) {
+        keys.push({ name, ok: true, errors: [] });
+        return { attempt: { ok: true, keys }, payload: r.payload };
+      }
+      keys.push({ name, ok: false, errors: r.errors });
+      continue;
+    }
     if (key.type !== 'age') {
       keys.push({ name, ok: false, errors: [`unsupported key type ${key.type}`] });
       continue;
@@ -225,7 +255,9 @@ async function tryGroup(
 
 export interface UnwrapDataKeyOptions {
   /** Key types in the order to try them within a group (`--decryption-order`); default age, pgp. */
-  decryptionOrder?: readonly KeyType[];
+  decryptionOrder?: readonly KeyType[] | undefined;
+  /** GnuPG, to open PGP keys; without it they are skipped. */
+  pgp?: PgpService | undefined;
 }
 
 export interface UnwrappedDataKey {
@@ -264,7 +296,7 @@ export async function unwrapDataKeyPayloads(
   const openedBy: OpenedBy[] = [];
   // groups one after the other: identity commands and passphrase prompts must not interleave
   for (const [i, group] of groups.entries()) {
-    const r = await tryGroup(group, provider, order);
+    const r = await tryGroup(group, provider, order, options.pgp);
     attempts.push(r.attempt);
     if (r.payload) {
       shares.push(r.payload);
@@ -283,7 +315,8 @@ export async function unwrapDataKeyPayloads(
       }),
       hint:
         'make the age identity of one of the recipients above available: SOPS_AGE_KEY_FILE, SOPS_AGE_KEY, ' +
-        'SOPS_AGE_KEY_CMD or <config dir>/sops/age/keys.txt',
+        'SOPS_AGE_KEY_CMD or <config dir>/sops/age/keys.txt' +
+        (groups.some((g) => g.some(isPgpKey)) ? ', or the secret key of one of the PGP fingerprints to gpg (GNUPGHOME)' : ''),
     });
   }
   if (groups.length === 1) {

@@ -7,6 +7,7 @@ import { changeRecipients, refuseForeignKeys } from '../../src/commands/rotate.j
 
 const age = (recipient: string) => ({ type: 'age' as const, recipient, enc: 'e' });
 const pgp = (fp: string) => ({ type: 'pgp' as const, fields: newMap([{ key: 'fp', value: fp }]) });
+const kms = (arn: string) => ({ type: 'kms' as const, fields: newMap([{ key: 'arn', value: arn }]) });
 const ids = (groups: ReturnType<typeof changeRecipients>['groups']) =>
   groups.map((g) => g.map((k) => (typeof k === 'string' ? `+${k}` : k.type === 'age' ? k.recipient : k.type)));
 
@@ -40,11 +41,11 @@ describe('changeRecipients', () => {
 });
 
 describe('refuseForeignKeys', () => {
-  it('names the first foreign key and its group, and passes age-only groups', () => {
-    assert.doesNotThrow(() => refuseForeignKeys([[age('a'), 'b']], 'f.yaml', 'rotate'));
+  it('names the first foreign key and its group, and passes groups of age and PGP keys', () => {
+    assert.doesNotThrow(() => refuseForeignKeys([[age('a'), 'b'], [pgp('FP1')]], 'f.yaml', 'rotate'));
     assert.throws(
-      () => refuseForeignKeys([[age('a')], [pgp('FP1')]], 'f.yaml', 'rotate the data key'),
-      (e) => isTsopsError(e) && e.message === 'f.yaml: cannot rotate the data key: key group 2 has the pgp key FP1, and tsops can only wrap a new data key for age keys',
+      () => refuseForeignKeys([[age('a')], [pgp('FP1'), kms('arn:aws:kms:k')]], 'f.yaml', 'rotate the data key'),
+      (e) => isTsopsError(e) && e.message === 'f.yaml: cannot rotate the data key: key group 2 has the kms key arn:aws:kms:k, and tsops can only wrap a new data key for age and PGP keys',
     );
   });
 });

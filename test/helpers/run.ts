@@ -21,10 +21,13 @@ export interface RunSettings {
 export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (!k.startsWith('SOPS_') && k !== 'XDG_CONFIG_HOME' && k !== 'EDITOR' && k !== 'VISUAL') env[k] = v;
+    // GNUPGHOME too: a test's gpg must never reach the developer's keyring
+    if (!k.startsWith('SOPS_') && k !== 'XDG_CONFIG_HOME' && k !== 'EDITOR' && k !== 'VISUAL' && k !== 'GNUPGHOME') env[k] = v;
   }
   // A HOME without keys, so ~/.config/sops and ~/.ssh of the machine never leak into a test.
   env['HOME'] = '/nonexistent-tsops-home';
+  // gpg creates its default home (~/.gnupg) when missing, but never a GNUPGHOME that is named
+  env['GNUPGHOME'] = '/nonexistent-tsops-home/gnupg';
   return { ...env, ...extra };
 }
 
