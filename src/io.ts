@@ -5,8 +5,10 @@
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { writeFileAtomicAsync, writeFileAtomicSync } from './atomic-write.js';
+import { ExitCode, TsopsError, messageOf } from './errors.js';
+
+export { STALE_TEMP_AGE_MS, writeFileAtomicAsync, writeFileAtomicSync } from './atomic-write.js';
 
 export interface RunResult {
   code: number;
@@ -101,8 +103,11 @@ function fdOutput(fd: 1 | 2, stream: () => NodeJS.WriteStream): Output {
     if (!viaStream) {
       viaStream = true;
       s.on('error', (e: NodeJS.ErrnoException) => {
-        if (e.code !== 'EPIPE') throw e;
         readerGone = true;
+        if (e.code === 'EPIPE' || fd === 2) return;
+        // The stream fails after the command has returned: say so in one line, exit 3.
+        fs.writeSync(2, `tsops: ${outputFailed(e).message}\n`);
+        process.exit(ExitCode.CouldNotWriteOutputFile);
       });
     }
     s.write(data);
@@ -116,8 +121,12 @@ function fdOutput(fd: 1 | 2, stream: () => NodeJS.WriteStream): Output {
       try {
         while (off < bytes.length) off += fs.writeSync(fd, bytes, off, bytes.length - off);
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EPIPE') readerGone = true;
-        else toStream(bytes.subarray(off));
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EPIPE') readerGone = true;
+        else if (code === 'EAGAIN') toStream(bytes.subarray(off));
+        else if (fd === 1) throw outputFailed(e);
+        // stderr that cannot be written (a full disk) has nowhere to report to: dropped
+        else readerGone = true;
       }
     },
     get isTTY() {
@@ -125,6 +134,13 @@ function fdOutput(fd: 1 | 2, stream: () => NodeJS.WriteStream): Output {
       return isTTY;
     },
   };
+}
+
+/** Standard output refused the bytes (ENOSPC, EIO, …): exit 3 with one line, no stack trace. */
+function outputFailed(e: unknown): TsopsError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why = code === 'ENOSPC' ? 'no space left on device' : code === 'EIO' ? 'input/output error' : messageOf(e);
+  return new TsopsError('WRITE_OUTPUT', `could not write to standard output: ${why}`, { cause: e, hint: 'standard output goes to a full or failing disk or device' });
 }
 
 /** Files and pipes are not terminals; only a character device needs the tty module's check. */
@@ -135,145 +151,6 @@ function descriptorIsTTY(fd: number): boolean {
     return false;
   }
   return (requireBuiltin('node:tty') as typeof import('node:tty')).isatty(fd);
-}
-
-/** The mode a replacement gets (the existing file's, or `mode` for a new one) and its temp file's path. */
-function replacementOf(p: string, mode: number): { dir: string; tmp: string; finalMode: number } {
-  const dir = path.dirname(p);
-  let finalMode = mode;
-  try {
-    finalMode = fs.statSync(p).mode & 0o7777;
-  } catch {
-    // a new file: keep the requested mode
-  }
-  const tmp = path.join(dir, `.${path.basename(p)}.tsops-${randomBytes(6).toString('hex')}.tmp`);
-  return { dir, tmp, finalMode };
-}
-
-/** Atomic replace used by the real Io (exported for tests of crash safety). */
-export function writeFileAtomicSync(p: string, data: Uint8Array, mode = 0o600): void {
-  const { dir, tmp, finalMode } = replacementOf(p, mode);
-  const fd = fs.openSync(tmp, 'wx', finalMode);
-  try {
-    try {
-      let off = 0;
-      while (off < data.length) off += fs.writeSync(fd, data, off, data.length - off);
-      fs.fchmodSync(fd, finalMode);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, p);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
-  deferDirectorySync(dir);
-  removeStaleTemps(dir);
-}
-
-/**
- * {@link writeFileAtomicSync} with its fsync and rename on the thread pool: the temp file is
- * written at once, and renamed into place when its data is on disk. The fsync is the slow part;
- * writing the small temp file is cheaper done directly than as thread-pool requests.
- */
-export function writeFileAtomicAsync(p: string, data: Uint8Array, mode = 0o600): Promise<void> {
-  const { dir, tmp, finalMode } = replacementOf(p, mode);
-  let fd: number;
-  try {
-    fd = fs.openSync(tmp, 'wx', finalMode);
-  } catch (e) {
-    return Promise.reject(e);
-  }
-  const fail = (e: unknown): Promise<void> => {
-    fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
-    return Promise.reject(e);
-  };
-  try {
-    let off = 0;
-    while (off < data.length) off += fs.writeSync(fd, data, off, data.length - off);
-    fs.fchmodSync(fd, finalMode);
-  } catch (e) {
-    return fail(e);
-  }
-  // The rename goes to the thread pool too: it can wait on the file system's journal while
-  // other files' fsyncs commit it.
-  return new Promise((resolve, reject) => {
-    const failed = (e: unknown) => {
-      fs.rmSync(tmp, { force: true });
-      reject(e);
-    };
-    fs.fsync(fd, (syncError) => {
-      try {
-        fs.closeSync(fd);
-      } catch (e) {
-        return failed(e);
-      }
-      if (syncError) return failed(syncError);
-      fs.rename(tmp, p, (renameError) => {
-        if (renameError) return failed(renameError);
-        deferDirectorySync(dir);
-        removeStaleTemps(dir);
-        resolve();
-      });
-    });
-  });
-}
-
-const dirsToSync = new Set<string>();
-
-/**
- * The rename is atomic as it is (a reader sees the old file or the new one); syncing the
- * directory only makes it survive a power cut. That is done once per directory when the process
- * exits, not once per file, so a run that rewrites hundreds of files pays for it once.
- */
-function deferDirectorySync(dir: string): void {
-  if (dirsToSync.size === 0) process.once('exit', syncDirectories);
-  dirsToSync.add(dir);
-}
-
-function syncDirectories(): void {
-  for (const dir of dirsToSync) {
-    try {
-      const dfd = fs.openSync(dir, 'r');
-      try {
-        fs.fsyncSync(dfd);
-      } finally {
-        fs.closeSync(dfd);
-      }
-    } catch {
-      // some file systems refuse fsync on directories; the renames have happened
-    }
-  }
-  dirsToSync.clear();
-}
-
-/**
- * A temp file of {@link writeFileAtomicSync} older than this was left by a process that was
- * killed before it could rename or remove it (SIGKILL, power loss): a live writer renames its
- * file within moments, so a minute never touches one that is still being written.
- */
-export const STALE_TEMP_AGE_MS = 60_000;
-
-const STALE_TEMP_NAME = /^\..+\.tsops-[0-9a-f]{12}\.tmp$/;
-const scannedDirs = new Set<string>();
-
-/** Remove stale temp files from `dir`, once per directory and process; never throws. */
-function removeStaleTemps(dir: string): void {
-  if (scannedDirs.has(dir)) return;
-  scannedDirs.add(dir);
-  try {
-    const now = Date.now();
-    for (const name of fs.readdirSync(dir)) {
-      if (!STALE_TEMP_NAME.test(name)) continue;
-      const file = path.join(dir, name);
-      const st = fs.lstatSync(file);
-      if (st.isFile() && now - st.mtimeMs > STALE_TEMP_AGE_MS) fs.rmSync(file, { force: true });
-    }
-  } catch {
-    // best effort: the write itself has succeeded
-  }
 }
 
 export function nodeIo(): Io {

@@ -8,6 +8,7 @@ import { parseMetadata } from '../core/metadata.js';
 import type { SopsDocument } from '../core/document.js';
 import type { Store } from '../formats/format.js';
 import type { CommandContext } from './context.js';
+import { writeFailure } from '../atomic-write.js';
 
 export interface InputOptions {
   /** The file argument; undefined reads stdin. */
@@ -119,7 +120,7 @@ export function writeOutput(ctx: CommandContext, data: Uint8Array, options: Outp
 }
 
 function writeError(target: string, e: unknown): TsopsError {
-  return new TsopsError('WRITE_OUTPUT', `could not write ${target}: ${messageOf(e)}`, { cause: e });
+  return writeFailure(target, e);
 }
 
 /**
