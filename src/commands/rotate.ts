@@ -4,6 +4,7 @@
  * re-encrypt every value under a new random data key wrapped for all remaining keys.
  */
 import { randomBytes } from 'node:crypto';
+import { shownRecipient } from '../keys/secret-guard.js';
 import { TsopsError } from '../errors.js';
 import { ValueCipher } from '../core/cipher.js';
 import { decryptDocument } from '../core/document.js';
@@ -149,7 +150,7 @@ export async function rotateCommand(ctx: CommandContext, options: RotateOptions)
   const name = displayName(options);
   const doc = parseSopsFile(ctx.store(input.inputFormat), input.bytes, name);
   const change = changeRecipients(doc.metadata.keyGroups, add, remove);
-  for (const r of change.unmatched) ctx.warn(`${name}: --rm-age ${r} is not a recipient of the file`);
+  for (const r of change.unmatched) ctx.warn(`${name}: --rm-age ${shownRecipient(r)} is not a recipient of the file`);
   refuseForeignKeys(change.groups, name, 'rotate the data key');
   change.groups.forEach((g, i) => {
     if (g.length === 0) {
