@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { writeFileAtomicAsync, writeFileAtomicSync } from './atomic-write.js';
 import { ExitCode, TsopsError, messageOf } from './errors.js';
+import { readFileUpTo } from './bounded-read.js';
 
 export { STALE_TEMP_AGE_MS, writeFileAtomicAsync, writeFileAtomicSync } from './atomic-write.js';
 
@@ -14,6 +15,10 @@ export interface RunResult {
   code: number;
   stdout: Uint8Array;
   stderr: Uint8Array;
+  /** The program was killed because it ran past `timeoutMs`. */
+  timedOut?: boolean;
+  /** The program was killed because it printed more than `maxOutputBytes`. */
+  outputTooLarge?: boolean;
 }
 
 export interface RunOptions {
@@ -25,6 +30,10 @@ export interface RunOptions {
   shell?: boolean;
   /** Called once the program has started, with a way to send it signals (forwarding Ctrl-C, SIGTERM). */
   onSpawn?: (child: ChildControl) => void;
+  /** Kill the program (SIGKILL) when it runs longer than this. */
+  timeoutMs?: number;
+  /** Kill the program when its stdout or stderr passes this many bytes (captured output only). */
+  maxOutputBytes?: number;
 }
 
 /** A handle on a running program. */
@@ -83,6 +92,8 @@ export interface Io {
   readLine?(abort?: AbortSignal): Promise<string | undefined>;
   /** A directory's entries, unsorted. Used by repository-wide commands (`updatekeys --all`). */
   listDir?(dir: string): DirEntry[];
+  /** {@link readFile} that throws `tooBig()` past `max` bytes without reading further (key files). */
+  readFileUpTo?(p: string, max: number, tooBig: () => Error): Uint8Array;
 }
 
 /**
@@ -184,6 +195,7 @@ export function nodeIo(): Io {
     trapSignals: trapProcessSignals,
     readLine: readStdinLine,
     listDir: listDirectory,
+    readFileUpTo,
   };
 }
 
@@ -277,9 +289,50 @@ export function runProcess(argv: string[], options: RunOptions = {}): Promise<Ru
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout?.on('data', (c: Buffer) => out.push(c));
-    child.stderr?.on('data', (c: Buffer) => err.push(c));
-    child.on('error', reject);
+    let outBytes = 0;
+    let errBytes = 0;
+    let stopped: 'timedOut' | 'outputTooLarge' | undefined;
+    const max = options.maxOutputBytes ?? Infinity;
+    // Past a limit the program is killed and its pipes closed, and the result does not wait for
+    // the pipes to end: a program it started may still hold them open.
+    const stop = (why: 'timedOut' | 'outputTooLarge') => {
+      if (stopped !== undefined) return;
+      stopped = why;
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      else finish(child.exitCode, child.signalCode);
+    };
+    child.stdout?.on('data', (c: Buffer) => {
+      outBytes += c.length;
+      if (outBytes > max) stop('outputTooLarge');
+      else out.push(c);
+    });
+    child.stderr?.on('data', (c: Buffer) => {
+      errBytes += c.length;
+      if (errBytes > max) stop('outputTooLarge');
+      else err.push(c);
+    });
+    const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => stop('timedOut'), options.timeoutMs);
+    let settled = false;
+    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (settled) return;
+      settled = true;
+      if (timer !== undefined) clearTimeout(timer);
+      resolve({
+        code: code ?? (signal ? 128 + (osSignalNumber(signal) ?? 0) : 1),
+        stdout: Buffer.concat(out),
+        stderr: Buffer.concat(err),
+        ...(stopped === undefined ? {} : { [stopped]: true }),
+      });
+    };
+    child.on('error', (e) => {
+      if (timer !== undefined) clearTimeout(timer);
+      reject(e);
+    });
+    child.on('exit', (code, signal) => {
+      if (stopped !== undefined) finish(code, signal);
+    });
     if (options.onSpawn && child.pid !== undefined) {
       options.onSpawn({
         kill: (signal) => {
@@ -287,13 +340,7 @@ export function runProcess(argv: string[], options: RunOptions = {}): Promise<Ru
         },
       });
     }
-    child.on('close', (code, signal) => {
-      resolve({
-        code: code ?? (signal ? 128 + (osSignalNumber(signal) ?? 0) : 1),
-        stdout: Buffer.concat(out),
-        stderr: Buffer.concat(err),
-      });
-    });
+    child.on('close', finish);
     if (child.stdin) {
       child.stdin.on('error', () => {
         // the child may exit without reading its input
