@@ -4,9 +4,10 @@
  * replace `{}` in COMMAND with its path, run it, and remove the directory whatever happens.
  */
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TsopsError, messageOf } from '../errors.js';
-import type { ChildControl, Io, RunResult } from '../io.js';
+import type { Io, RunResult } from '../io.js';
 import type { CommandContext } from './context.js';
 import { passExitStatus, runShellCommand } from './child-process.js';
 import { withFile } from './files.js';
@@ -70,13 +71,18 @@ function randomDigits(): string {
 }
 
 interface FifoWriter {
-  /** Wait for the writer, ending it first if nobody read the FIFO. */
+  /** Stop feeding the FIFO (at once: nothing is left running). */
   stop(): Promise<void>;
 }
 
+/** How often the FIFO is tried for a reader, and a full pipe for room again. */
+const FIFO_POLL_MS = 10;
+
 /**
- * Create the FIFO and feed it from a helper process: opening a FIFO for writing blocks until a
- * reader comes, which must not block tsops itself (and the command may never read it).
+ * Create the FIFO and feed it from tsops' own process, without ever blocking: the write end is
+ * opened non-blocking (ENXIO until a reader has opened the FIFO), and the data is written as the
+ * reader makes room. No helper process holds the plaintext, so when tsops dies (even by SIGKILL)
+ * nothing is left to serve it: a later reader of the FIFO finds no writer.
  */
 async function startFifoWriter(io: Io, fifo: string, data: Uint8Array): Promise<FifoWriter> {
   let made: RunResult;
@@ -88,17 +94,32 @@ async function startFifoWriter(io: Io, fifo: string, data: Uint8Array): Promise<
   if (made.code !== 0) {
     throw new TsopsError('WRITE_OUTPUT', `could not create a fifo: ${Buffer.from(made.stderr).toString('utf8').trim()}`, { hint: 'use --no-fifo' });
   }
-  let control: ChildControl | undefined;
-  const done = io
-    .run(['/bin/sh', '-c', 'exec cat > "$1"', 'tsops-fifo-writer', fifo], { env: io.env, input: data, onSpawn: (c) => (control = c) })
-    .then(
-      () => undefined,
-      () => undefined,
-    );
+  let fd: number | undefined;
+  let off = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    if (timer !== undefined) clearTimeout(timer);
+    if (fd !== undefined) fs.closeSync(fd);
+    fd = undefined;
+  };
+  const step = () => {
+    timer = undefined;
+    try {
+      if (fd === undefined) fd = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+      while (off < data.length) off += fs.writeSync(fd, data, off, data.length - off);
+      return finish(); // all written: closing gives the reader its end of file
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      // ENXIO: no reader yet; EAGAIN: the pipe is full. Anything else (EPIPE: the reader left).
+      if (code !== 'ENXIO' && code !== 'EAGAIN') return finish();
+    }
+    timer = setTimeout(step, FIFO_POLL_MS);
+  };
+  step();
   return {
-    stop: async () => {
-      control?.kill('SIGKILL');
-      await done;
-    },
+    stop: async () => finish(),
   };
 }
