@@ -75,8 +75,13 @@ interface FifoWriter {
   stop(): Promise<void>;
 }
 
-/** How often the FIFO is tried for a reader, and a full pipe for room again. */
-const FIFO_POLL_MS = 10;
+/**
+ * How often the FIFO is tried for a reader, or a full pipe for room: from the first interval,
+ * doubling while nothing moves, up to the longest, so a command that never opens the FIFO or
+ * stops reading (it may run for days) costs ten wake-ups a second at most.
+ */
+const FIFO_FIRST_POLL_MS = 2;
+const FIFO_LONGEST_POLL_MS = 100;
 
 /**
  * Create the FIFO and feed it from tsops' own process, without ever blocking: the write end is
@@ -98,6 +103,7 @@ async function startFifoWriter(io: Io, fifo: string, data: Uint8Array): Promise<
   let off = 0;
   let timer: NodeJS.Timeout | undefined;
   let finished = false;
+  let delay = FIFO_FIRST_POLL_MS;
   const finish = () => {
     if (finished) return;
     finished = true;
@@ -107,6 +113,7 @@ async function startFifoWriter(io: Io, fifo: string, data: Uint8Array): Promise<
   };
   const step = () => {
     timer = undefined;
+    const before = off;
     try {
       if (fd === undefined) fd = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
       while (off < data.length) off += fs.writeSync(fd, data, off, data.length - off);
@@ -116,7 +123,8 @@ async function startFifoWriter(io: Io, fifo: string, data: Uint8Array): Promise<
       // ENXIO: no reader yet; EAGAIN: the pipe is full. Anything else (EPIPE: the reader left).
       if (code !== 'ENXIO' && code !== 'EAGAIN') return finish();
     }
-    timer = setTimeout(step, FIFO_POLL_MS);
+    delay = off > before ? FIFO_FIRST_POLL_MS : Math.min(delay * 2, FIFO_LONGEST_POLL_MS);
+    timer = setTimeout(step, delay);
   };
   step();
   return {

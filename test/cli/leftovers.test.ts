@@ -92,6 +92,43 @@ describe('leftovers of killed runs', () => {
     assert.deepEqual(runDirs(tmp), []);
   });
 
+  it('exec-file hands a document larger than a pipe holds through the FIFO whole, to a slow reader', async () => {
+    const { dir, env } = await setup();
+    const big = Array.from({ length: 3000 }, (_, i) => `k${i}: ${'v'.repeat(100)}${i}\n`).join('');
+    fs.writeFileSync(path.join(dir, 'big.yaml'), big);
+    const enc = await runCli(['encrypt', '-i', '--age', key.recipient, 'big.yaml'], { cwd: dir, env });
+    assert.equal(enc.code, 0, enc.stderr);
+    const r = await runCli(['exec-file', 'big.yaml', 'sleep 0.3; cat {}'], { cwd: dir, env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(big.length > 300_000);
+    assert.equal(r.stdout.toString(), big);
+  });
+
+  it('another user\'s directory and a symbolic link named like a dead run\'s directory are left alone', async (t) => {
+    if (process.geteuid?.() !== 0) return t.skip('needs root (a directory of another uid)');
+    const { dir, tmp, env } = await setup();
+    // A pid above pid_max never runs, in this pid namespace: its directory is a dead run's.
+    const ns = /\[(\d+)\]/.exec(fs.readlinkSync('/proc/self/ns/pid'))![1];
+    const deadPid = Number(fs.readFileSync('/proc/sys/kernel/pid_max', 'utf8')) + 1;
+    const theirs = path.join(tmp, `tsops-edit-${deadPid}-1-${ns}-AbCdEf`);
+    fs.mkdirSync(theirs);
+    fs.writeFileSync(path.join(theirs, 'keep'), 'x');
+    fs.chownSync(theirs, 65534, 65534);
+    const target = path.join(dir, 'elsewhere');
+    fs.mkdirSync(target);
+    fs.writeFileSync(path.join(target, 'keep'), 'x');
+    const link = path.join(tmp, `tsops-exec-${deadPid}-1-${ns}-GhIjKl`);
+    fs.symlinkSync(target, link);
+    const mine = path.join(tmp, `tsops-exec-${deadPid}-1-${ns}-MnOpQr`);
+    fs.mkdirSync(mine);
+    const r = await runCli(['exec-file', 's.yaml', 'true'], { cwd: dir, env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(!fs.existsSync(mine), 'this user\'s directory of a dead run is removed');
+    assert.ok(fs.existsSync(path.join(theirs, 'keep')), 'another user\'s is kept');
+    assert.ok(fs.lstatSync(link).isSymbolicLink(), 'the link is kept');
+    assert.ok(fs.existsSync(path.join(target, 'keep')), 'and what it points to is untouched');
+  });
+
   it('a live run\'s directory is left alone by another run', async () => {
     const { dir, tmp, env } = await setup();
     const slow = runCli(['exec-file', '--no-fifo', 's.yaml', 'sleep 2; cat {}'], { cwd: dir, env });
