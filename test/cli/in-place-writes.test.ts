@@ -190,6 +190,40 @@ describe('writing to a full device', () => {
     assert.ok(fs.statSync(dev).isCharacterDevice(), 'the device is written to, never replaced');
   });
 
+  it('a full file system: rotate -i and decrypt > file give one line and exit 3, the file is intact, no temp file is left', async (t) => {
+    if (!isRoot) return t.skip('needs root (to mount a small tmpfs)');
+    const dir = tempDir();
+    const mnt = path.join(dir, 'mnt');
+    fs.mkdirSync(mnt);
+    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mnt]).status !== 0) return t.skip('mount -t tmpfs is not permitted here');
+    try {
+      await encryptedFile(mnt, 'app.yaml');
+      const file = path.join(mnt, 'app.yaml');
+      const before = fs.readFileSync(file);
+      // Fill what is left of the file system.
+      const fd = fs.openSync(path.join(mnt, 'filler'), 'w');
+      try {
+        for (;;) fs.writeSync(fd, Buffer.alloc(4096));
+      } catch (e) {
+        assert.equal((e as NodeJS.ErrnoException).code, 'ENOSPC');
+      } finally {
+        fs.closeSync(fd);
+      }
+      const r = await runCli(['rotate', '-i', 'app.yaml'], { cwd: mnt, env });
+      assert.equal(r.code, 3, r.stderr);
+      assert.equal(r.stderr, `tsops: could not write ${file}: no space left on device\n`);
+      assert.deepEqual(fs.readFileSync(file), before);
+      assert.deepEqual(leftoverTemps(mnt), []);
+      const out = fs.openSync(path.join(mnt, 'plain.yaml'), 'w');
+      const d = spawnSync(process.execPath, [binPath, 'decrypt', 'app.yaml'], { cwd: mnt, env: env as NodeJS.ProcessEnv, stdio: ['ignore', out, 'pipe'] });
+      fs.closeSync(out);
+      assert.equal(d.status, 3, d.stderr.toString());
+      assert.match(d.stderr.toString(), /^tsops: could not write to standard output: no space left on device\n/);
+    } finally {
+      spawnSync('umount', [mnt]);
+    }
+  });
+
   it('standard output on a full device gives one line and exit 3, no stack trace or source', async (t) => {
     if (!fs.existsSync('/dev/full')) return t.skip('no /dev/full');
     const dir = tempDir();
