@@ -5,13 +5,20 @@
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { writeFileAtomicAsync, writeFileAtomicSync } from './atomic-write.js';
+import { ExitCode, TsopsError, messageOf } from './errors.js';
+import { readFileUpTo } from './bounded-read.js';
+
+export { STALE_TEMP_AGE_MS, writeFileAtomicAsync, writeFileAtomicSync } from './atomic-write.js';
 
 export interface RunResult {
   code: number;
   stdout: Uint8Array;
   stderr: Uint8Array;
+  /** The program was killed because it ran past `timeoutMs`. */
+  timedOut?: boolean;
+  /** The program was killed because it printed more than `maxOutputBytes`. */
+  outputTooLarge?: boolean;
 }
 
 export interface RunOptions {
@@ -23,6 +30,10 @@ export interface RunOptions {
   shell?: boolean;
   /** Called once the program has started, with a way to send it signals (forwarding Ctrl-C, SIGTERM). */
   onSpawn?: (child: ChildControl) => void;
+  /** Kill the program (SIGKILL) when it runs longer than this. */
+  timeoutMs?: number;
+  /** Kill the program when its stdout or stderr passes this many bytes (captured output only). */
+  maxOutputBytes?: number;
 }
 
 /** A handle on a running program. */
@@ -81,6 +92,8 @@ export interface Io {
   readLine?(abort?: AbortSignal): Promise<string | undefined>;
   /** A directory's entries, unsorted. Used by repository-wide commands (`updatekeys --all`). */
   listDir?(dir: string): DirEntry[];
+  /** {@link readFile} that throws `tooBig()` past `max` bytes without reading further (key files). */
+  readFileUpTo?(p: string, max: number, tooBig: () => Error): Uint8Array;
 }
 
 /**
@@ -101,8 +114,11 @@ function fdOutput(fd: 1 | 2, stream: () => NodeJS.WriteStream): Output {
     if (!viaStream) {
       viaStream = true;
       s.on('error', (e: NodeJS.ErrnoException) => {
-        if (e.code !== 'EPIPE') throw e;
         readerGone = true;
+        if (e.code === 'EPIPE' || fd === 2) return;
+        // The stream fails after the command has returned: say so in one line, exit 3.
+        fs.writeSync(2, `tsops: ${outputFailed(e).message}\n`);
+        process.exit(ExitCode.CouldNotWriteOutputFile);
       });
     }
     s.write(data);
@@ -116,8 +132,12 @@ function fdOutput(fd: 1 | 2, stream: () => NodeJS.WriteStream): Output {
       try {
         while (off < bytes.length) off += fs.writeSync(fd, bytes, off, bytes.length - off);
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EPIPE') readerGone = true;
-        else toStream(bytes.subarray(off));
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EPIPE') readerGone = true;
+        else if (code === 'EAGAIN') toStream(bytes.subarray(off));
+        else if (fd === 1) throw outputFailed(e);
+        // stderr that cannot be written (a full disk) has nowhere to report to: dropped
+        else readerGone = true;
       }
     },
     get isTTY() {
@@ -125,6 +145,13 @@ function fdOutput(fd: 1 | 2, stream: () => NodeJS.WriteStream): Output {
       return isTTY;
     },
   };
+}
+
+/** Standard output refused the bytes (ENOSPC, EIO, …): exit 3 with one line, no stack trace. */
+function outputFailed(e: unknown): TsopsError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why = code === 'ENOSPC' ? 'no space left on device' : code === 'EIO' ? 'input/output error' : messageOf(e);
+  return new TsopsError('WRITE_OUTPUT', `could not write to standard output: ${why}`, { cause: e, hint: 'standard output goes to a full or failing disk or device' });
 }
 
 /** Files and pipes are not terminals; only a character device needs the tty module's check. */
@@ -135,145 +162,6 @@ function descriptorIsTTY(fd: number): boolean {
     return false;
   }
   return (requireBuiltin('node:tty') as typeof import('node:tty')).isatty(fd);
-}
-
-/** The mode a replacement gets (the existing file's, or `mode` for a new one) and its temp file's path. */
-function replacementOf(p: string, mode: number): { dir: string; tmp: string; finalMode: number } {
-  const dir = path.dirname(p);
-  let finalMode = mode;
-  try {
-    finalMode = fs.statSync(p).mode & 0o7777;
-  } catch {
-    // a new file: keep the requested mode
-  }
-  const tmp = path.join(dir, `.${path.basename(p)}.tsops-${randomBytes(6).toString('hex')}.tmp`);
-  return { dir, tmp, finalMode };
-}
-
-/** Atomic replace used by the real Io (exported for tests of crash safety). */
-export function writeFileAtomicSync(p: string, data: Uint8Array, mode = 0o600): void {
-  const { dir, tmp, finalMode } = replacementOf(p, mode);
-  const fd = fs.openSync(tmp, 'wx', finalMode);
-  try {
-    try {
-      let off = 0;
-      while (off < data.length) off += fs.writeSync(fd, data, off, data.length - off);
-      fs.fchmodSync(fd, finalMode);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, p);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
-  deferDirectorySync(dir);
-  removeStaleTemps(dir);
-}
-
-/**
- * {@link writeFileAtomicSync} with its fsync and rename on the thread pool: the temp file is
- * written at once, and renamed into place when its data is on disk. The fsync is the slow part;
- * writing the small temp file is cheaper done directly than as thread-pool requests.
- */
-export function writeFileAtomicAsync(p: string, data: Uint8Array, mode = 0o600): Promise<void> {
-  const { dir, tmp, finalMode } = replacementOf(p, mode);
-  let fd: number;
-  try {
-    fd = fs.openSync(tmp, 'wx', finalMode);
-  } catch (e) {
-    return Promise.reject(e);
-  }
-  const fail = (e: unknown): Promise<void> => {
-    fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
-    return Promise.reject(e);
-  };
-  try {
-    let off = 0;
-    while (off < data.length) off += fs.writeSync(fd, data, off, data.length - off);
-    fs.fchmodSync(fd, finalMode);
-  } catch (e) {
-    return fail(e);
-  }
-  // The rename goes to the thread pool too: it can wait on the file system's journal while
-  // other files' fsyncs commit it.
-  return new Promise((resolve, reject) => {
-    const failed = (e: unknown) => {
-      fs.rmSync(tmp, { force: true });
-      reject(e);
-    };
-    fs.fsync(fd, (syncError) => {
-      try {
-        fs.closeSync(fd);
-      } catch (e) {
-        return failed(e);
-      }
-      if (syncError) return failed(syncError);
-      fs.rename(tmp, p, (renameError) => {
-        if (renameError) return failed(renameError);
-        deferDirectorySync(dir);
-        removeStaleTemps(dir);
-        resolve();
-      });
-    });
-  });
-}
-
-const dirsToSync = new Set<string>();
-
-/**
- * The rename is atomic as it is (a reader sees the old file or the new one); syncing the
- * directory only makes it survive a power cut. That is done once per directory when the process
- * exits, not once per file, so a run that rewrites hundreds of files pays for it once.
- */
-function deferDirectorySync(dir: string): void {
-  if (dirsToSync.size === 0) process.once('exit', syncDirectories);
-  dirsToSync.add(dir);
-}
-
-function syncDirectories(): void {
-  for (const dir of dirsToSync) {
-    try {
-      const dfd = fs.openSync(dir, 'r');
-      try {
-        fs.fsyncSync(dfd);
-      } finally {
-        fs.closeSync(dfd);
-      }
-    } catch {
-      // some file systems refuse fsync on directories; the renames have happened
-    }
-  }
-  dirsToSync.clear();
-}
-
-/**
- * A temp file of {@link writeFileAtomicSync} older than this was left by a process that was
- * killed before it could rename or remove it (SIGKILL, power loss): a live writer renames its
- * file within moments, so a minute never touches one that is still being written.
- */
-export const STALE_TEMP_AGE_MS = 60_000;
-
-const STALE_TEMP_NAME = /^\..+\.tsops-[0-9a-f]{12}\.tmp$/;
-const scannedDirs = new Set<string>();
-
-/** Remove stale temp files from `dir`, once per directory and process; never throws. */
-function removeStaleTemps(dir: string): void {
-  if (scannedDirs.has(dir)) return;
-  scannedDirs.add(dir);
-  try {
-    const now = Date.now();
-    for (const name of fs.readdirSync(dir)) {
-      if (!STALE_TEMP_NAME.test(name)) continue;
-      const file = path.join(dir, name);
-      const st = fs.lstatSync(file);
-      if (st.isFile() && now - st.mtimeMs > STALE_TEMP_AGE_MS) fs.rmSync(file, { force: true });
-    }
-  } catch {
-    // best effort: the write itself has succeeded
-  }
 }
 
 export function nodeIo(): Io {
@@ -307,6 +195,7 @@ export function nodeIo(): Io {
     trapSignals: trapProcessSignals,
     readLine: readStdinLine,
     listDir: listDirectory,
+    readFileUpTo,
   };
 }
 
@@ -400,9 +289,50 @@ export function runProcess(argv: string[], options: RunOptions = {}): Promise<Ru
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout?.on('data', (c: Buffer) => out.push(c));
-    child.stderr?.on('data', (c: Buffer) => err.push(c));
-    child.on('error', reject);
+    let outBytes = 0;
+    let errBytes = 0;
+    let stopped: 'timedOut' | 'outputTooLarge' | undefined;
+    const max = options.maxOutputBytes ?? Infinity;
+    // Past a limit the program is killed and its pipes closed, and the result does not wait for
+    // the pipes to end: a program it started may still hold them open.
+    const stop = (why: 'timedOut' | 'outputTooLarge') => {
+      if (stopped !== undefined) return;
+      stopped = why;
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      else finish(child.exitCode, child.signalCode);
+    };
+    child.stdout?.on('data', (c: Buffer) => {
+      outBytes += c.length;
+      if (outBytes > max) stop('outputTooLarge');
+      else out.push(c);
+    });
+    child.stderr?.on('data', (c: Buffer) => {
+      errBytes += c.length;
+      if (errBytes > max) stop('outputTooLarge');
+      else err.push(c);
+    });
+    const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => stop('timedOut'), options.timeoutMs);
+    let settled = false;
+    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (settled) return;
+      settled = true;
+      if (timer !== undefined) clearTimeout(timer);
+      resolve({
+        code: code ?? (signal ? 128 + (osSignalNumber(signal) ?? 0) : 1),
+        stdout: Buffer.concat(out),
+        stderr: Buffer.concat(err),
+        ...(stopped === undefined ? {} : { [stopped]: true }),
+      });
+    };
+    child.on('error', (e) => {
+      if (timer !== undefined) clearTimeout(timer);
+      reject(e);
+    });
+    child.on('exit', (code, signal) => {
+      if (stopped !== undefined) finish(code, signal);
+    });
     if (options.onSpawn && child.pid !== undefined) {
       options.onSpawn({
         kill: (signal) => {
@@ -410,13 +340,7 @@ export function runProcess(argv: string[], options: RunOptions = {}): Promise<Ru
         },
       });
     }
-    child.on('close', (code, signal) => {
-      resolve({
-        code: code ?? (signal ? 128 + (osSignalNumber(signal) ?? 0) : 1),
-        stdout: Buffer.concat(out),
-        stderr: Buffer.concat(err),
-      });
-    });
+    child.on('close', finish);
     if (child.stdin) {
       child.stdin.on('error', () => {
         // the child may exit without reading its input

@@ -14,6 +14,7 @@ import { getKey, type Branches } from '../core/tree.js';
 import { formatForPath, parseFormatName } from '../formats/index.js';
 import { wrapDataKey } from '../keys/data-key.js';
 import type { CommandContext } from './context.js';
+import { writeFailure } from '../atomic-write.js';
 import { editInTempFile } from './editor.js';
 import { exampleBranches } from './example-documents.js';
 import { withFile, withFileAsync, type Input } from './files.js';
@@ -62,7 +63,7 @@ export async function editCommand(ctx: CommandContext, options: EditOptions): Pr
     try {
       ctx.io.writeFileAtomic(filePath, out);
     } catch (e) {
-      throw new TsopsError('WRITE_OUTPUT', `could not write ${name}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      throw writeFailure(name, e);
     }
     ctx.debug(`file written successfully: ${filePath}`);
   } finally {

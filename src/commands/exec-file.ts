@@ -4,9 +4,10 @@
  * replace `{}` in COMMAND with its path, run it, and remove the directory whatever happens.
  */
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TsopsError, messageOf } from '../errors.js';
-import type { ChildControl, Io, RunResult } from '../io.js';
+import type { Io, RunResult } from '../io.js';
 import type { CommandContext } from './context.js';
 import { passExitStatus, runShellCommand } from './child-process.js';
 import { withFile } from './files.js';
@@ -81,13 +82,23 @@ function randomDigits(): string {
 }
 
 interface FifoWriter {
-  /** Wait for the writer, ending it first if nobody read the FIFO. */
+  /** Stop feeding the FIFO (at once: nothing is left running). */
   stop(): Promise<void>;
 }
 
 /**
- * Create the FIFO and feed it from a helper process: opening a FIFO for writing blocks until a
- * reader comes, which must not block tsops itself (and the command may never read it).
+ * How often the FIFO is tried for a reader, or a full pipe for room: from the first interval,
+ * doubling while nothing moves, up to the longest, so a command that never opens the FIFO or
+ * stops reading (it may run for days) costs ten wake-ups a second at most.
+ */
+const FIFO_FIRST_POLL_MS = 2;
+const FIFO_LONGEST_POLL_MS = 100;
+
+/**
+ * Create the FIFO and feed it from tsops' own process, without ever blocking: the write end is
+ * opened non-blocking (ENXIO until a reader has opened the FIFO), and the data is written as the
+ * reader makes room. No helper process holds the plaintext, so when tsops dies (even by SIGKILL)
+ * nothing is left to serve it: a later reader of the FIFO finds no writer.
  */
 async function startFifoWriter(io: Io, fifo: string, data: Uint8Array): Promise<FifoWriter> {
   let made: RunResult;
@@ -99,17 +110,35 @@ async function startFifoWriter(io: Io, fifo: string, data: Uint8Array): Promise<
   if (made.code !== 0) {
     throw new TsopsError('WRITE_OUTPUT', `could not create a fifo: ${Buffer.from(made.stderr).toString('utf8').trim()}`, { hint: 'use --no-fifo' });
   }
-  let control: ChildControl | undefined;
-  const done = io
-    .run(['/bin/sh', '-c', 'exec cat > "$1"', 'tsops-fifo-writer', fifo], { env: io.env, input: data, onSpawn: (c) => (control = c) })
-    .then(
-      () => undefined,
-      () => undefined,
-    );
+  let fd: number | undefined;
+  let off = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let finished = false;
+  let delay = FIFO_FIRST_POLL_MS;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    if (timer !== undefined) clearTimeout(timer);
+    if (fd !== undefined) fs.closeSync(fd);
+    fd = undefined;
+  };
+  const step = () => {
+    timer = undefined;
+    const before = off;
+    try {
+      if (fd === undefined) fd = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+      while (off < data.length) off += fs.writeSync(fd, data, off, data.length - off);
+      return finish(); // all written: closing gives the reader its end of file
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      // ENXIO: no reader yet; EAGAIN: the pipe is full. Anything else (EPIPE: the reader left).
+      if (code !== 'ENXIO' && code !== 'EAGAIN') return finish();
+    }
+    delay = off > before ? FIFO_FIRST_POLL_MS : Math.min(delay * 2, FIFO_LONGEST_POLL_MS);
+    timer = setTimeout(step, delay);
+  };
+  step();
   return {
-    stop: async () => {
-      control?.kill('SIGKILL');
-      await done;
-    },
+    stop: async () => finish(),
   };
 }

@@ -10,6 +10,7 @@ import type { Store } from '../formats/format.js';
 import type { CommandContext } from './context.js';
 import { warnRecipientsWithoutEnc } from './recipient-check.js';
 import { checkFileVersion } from './version-compare.js';
+import { writeFailure } from '../atomic-write.js';
 
 export interface InputOptions {
   /** The file argument; undefined reads stdin. */
@@ -127,7 +128,7 @@ export function writeOutput(ctx: CommandContext, data: Uint8Array, options: Outp
 }
 
 function writeError(target: string, e: unknown): TsopsError {
-  return new TsopsError('WRITE_OUTPUT', `could not write ${target}: ${messageOf(e)}`, { cause: e });
+  return writeFailure(target, e);
 }
 
 /**

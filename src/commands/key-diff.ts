@@ -4,6 +4,7 @@
  * for them. Pure: no I/O.
  */
 import type { KeyGroup, KeyType } from '../core/keys-model.js';
+import { shownRecipient } from '../keys/secret-guard.js';
 import { masterKeyId } from '../core/metadata.js';
 import type { RuleKeyGroup } from '../config/types.js';
 
@@ -127,9 +128,9 @@ export function formatGroupDiffs(groups: readonly GroupDiff[], style: DiffStyle)
   let out = '';
   groups.forEach((g, i) => {
     out += paint(`Group ${i + 1}\n`, UNDERLINE, style);
-    for (const k of g.common) out += `    ${k.id}\n`;
-    for (const k of g.added) out += paint(`+++ ${k.id}\n`, GREEN, style);
-    for (const k of g.removed) out += paint(`--- ${k.id}\n`, RED, style);
+    for (const k of g.common) out += `    ${shownRecipient(k.id)}\n`;
+    for (const k of g.added) out += paint(`+++ ${shownRecipient(k.id)}\n`, GREEN, style);
+    for (const k of g.removed) out += paint(`--- ${shownRecipient(k.id)}\n`, RED, style);
   });
   return out;
 }

@@ -5,15 +5,13 @@
  */
 import type { Metadata } from '../core/metadata.js';
 import { armorDecode } from '../keys/age-armor.js';
+import { SECRET_PLACEHOLDER, looksLikeSecretKey } from '../keys/secret-guard.js';
 
 const AGE_HEADER = 'age-encryption.org/v1\n';
 
-/** A recipient as a message may show it: escaped, and never a pasted secret key. */
-export function shownRecipient(recipient: string): string {
-  // identities (secret keys) are written AGE-SECRET-KEY-1… and AGE-PLUGIN-NAME-1…
-  if (/^\s*age-(secret-key|plugin-[a-z0-9-]+)-1/i.test(recipient)) {
-    return '(a secret key, not shown)';
-  }
+/** A recipient as a message may quote it: escaped, cut at 120 characters, and never a pasted secret key. */
+export function quotedRecipient(recipient: string): string {
+  if (looksLikeSecretKey(recipient)) return SECRET_PLACEHOLDER;
   return JSON.stringify(recipient.length > 120 ? `${recipient.slice(0, 120)}…` : recipient);
 }
 
@@ -44,7 +42,7 @@ export function warnRecipientsWithoutEnc(warn: (message: string) => void, name: 
   const where = name === '' ? '' : `${name}: `;
   for (const k of agekeysWithoutEnc(metadata)) {
     warn(
-      `${where}age recipient ${shownRecipient(k.recipient)} in key group ${k.group} has no valid enc: ` +
+      `${where}age recipient ${quotedRecipient(k.recipient)} in key group ${k.group} has no valid enc: ` +
         'no tool wrote it so; it may have been added by hand and would receive the next data key',
     );
   }

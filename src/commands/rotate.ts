@@ -4,6 +4,7 @@
  * re-encrypt every value under a new random data key wrapped for all remaining keys.
  */
 import { randomBytes } from 'node:crypto';
+import { shownRecipient } from '../keys/secret-guard.js';
 import { TsopsError } from '../errors.js';
 import { ValueCipher } from '../core/cipher.js';
 import { decryptDocument } from '../core/document.js';
@@ -29,7 +30,7 @@ import {
 import type { CreationRule } from '../config/types.js';
 import { findRule, logRecipients } from './key-rules.js';
 import { forEachFile } from './many-files.js';
-import { isWellFormedAgeEnc, shownRecipient } from './recipient-check.js';
+import { isWellFormedAgeEnc, quotedRecipient } from './recipient-check.js';
 import { LegacyMacCheck } from './mac-rule.js';
 import { encryptAndRender, type OpenedFile } from './sops-file.js';
 
@@ -159,10 +160,10 @@ export function checkRotatedRecipients(
     for (const k of g) {
       const recipient = typeof k === 'string' ? k : k.type === 'age' ? k.recipient : undefined;
       if (recipient === undefined || added.includes(recipient)) continue;
-      if (typeof k !== 'string' && k.type === 'age' && !isWellFormedAgeEnc(k.enc)) suspicious.push(shownRecipient(recipient));
+      if (typeof k !== 'string' && k.type === 'age' && !isWellFormedAgeEnc(k.enc)) suspicious.push(quotedRecipient(recipient));
       else if (wanted !== undefined && !wanted.has(recipient)) {
         ctx.warn(
-          `${name}: age recipient ${shownRecipient(recipient)} in key group ${i + 1} is not in creation rule ${rule!.index + 1} ` +
+          `${name}: age recipient ${quotedRecipient(recipient)} in key group ${i + 1} is not in creation rule ${rule!.index + 1} ` +
             'of the config, and receives the new data key too',
         );
       }
@@ -199,7 +200,7 @@ export async function rotateCommand(ctx: CommandContext, options: RotateOptions)
   const name = displayName(options);
   const doc = parseSopsFile(ctx.store(input.inputFormat), input.bytes, name, ctx);
   const change = changeRecipients(doc.metadata.keyGroups, [...add, ...addPgp.map(newPgpKey)], [...remove, ...rmPgp]);
-  for (const r of change.unmatched) ctx.warn(`${name}: ${rmPgp.includes(r) ? '--rm-pgp' : '--rm-age'} ${r} is not a recipient of the file`);
+  for (const r of change.unmatched) ctx.warn(`${name}: ${rmPgp.includes(r) ? '--rm-pgp' : '--rm-age'} ${shownRecipient(r)} is not a recipient of the file`);
   refuseForeignKeys(change.groups, name, 'rotate the data key');
   change.groups.forEach((g, i) => {
     if (g.length === 0) {

@@ -7,6 +7,7 @@ import type { PathComponent } from '../core/tree-path.js';
 import { setInTree, truncateTree } from '../core/tree-path.js';
 import { getKey, type Value } from '../core/tree.js';
 import type { CommandContext } from './context.js';
+import { writeFailure } from '../atomic-write.js';
 import { parseSetIndex, parseSetValue, sameValue } from './set-value.js';
 import { encryptAndRender, openAndDecrypt, type OpenedFile } from './sops-file.js';
 
@@ -97,7 +98,7 @@ export function writeInPlace(ctx: CommandContext, opened: OpenedFile): void {
   try {
     ctx.io.writeFileAtomic(target, out);
   } catch (e) {
-    throw new TsopsError('WRITE_OUTPUT', `could not write ${opened.name}: ${messageOf(e)}`, { cause: e });
+    throw writeFailure(opened.name, e);
   }
   ctx.debug(`file written successfully: ${target}`);
 }

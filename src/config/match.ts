@@ -3,6 +3,7 @@
  */
 import * as path from 'node:path';
 import { TsopsError } from '../errors.js';
+import { looksLikeSecretKey } from '../keys/secret-guard.js';
 import type { CreationRule, SopsConfig } from './types.js';
 
 /**
@@ -49,7 +50,9 @@ export function parseRecipientList(s: string): string[] {
   return s.split(',').map((r) => {
     const trimmed = r.trim();
     if (trimmed === '') {
-      throw new TsopsError('INVALID_RECIPIENT', `empty recipient in comma-separated list ${JSON.stringify(s)}`, {
+      // the list is quoted only when nothing in it looks like a secret key pasted by mistake
+      const shown = looksLikeSecretKey(s) ? '' : ` ${JSON.stringify(s)}`;
+      throw new TsopsError('INVALID_RECIPIENT', `empty recipient in comma-separated list${shown}`, {
         hint: 'separate recipients with single commas and no trailing comma',
       });
     }

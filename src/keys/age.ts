@@ -8,6 +8,7 @@
  */
 import { bech32 } from '@scure/base';
 import { TsopsError, isTsopsError, messageOf } from '../errors.js';
+import { SECRET_PLACEHOLDER, looksLikeSecretKey, secretAsRecipientError } from './secret-guard.js';
 import { armorDecode, armorEncode } from './age-armor.js';
 import { decryptBytes, encryptBytes } from './age-stream.js';
 import { decryptAgeFile, encryptAgeFile } from './age-file.js';
@@ -94,6 +95,7 @@ export function registerRecipientParser(parser: RecipientParser): void {
 
 /** A long recipient (post-quantum ones are ~2000 characters) abbreviated for messages. */
 export function shortRecipient(recipient: string): string {
+  if (looksLikeSecretKey(recipient)) return SECRET_PLACEHOLDER;
   return recipient.length <= 80 ? recipient : `${recipient.slice(0, 24)}…${recipient.slice(-12)}`;
 }
 
@@ -142,6 +144,7 @@ export function parseAgeRecipient(s: string): ParsedRecipient {
   const r = s.trim();
   const cached = parsedCache.get(r);
   if (cached) return cached;
+  if (looksLikeSecretKey(r)) throw secretAsRecipientError();
   let parsed: ParsedRecipient | undefined;
   for (const p of extraParsers) {
     if (!p.matches(r)) continue;

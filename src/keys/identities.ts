@@ -8,6 +8,7 @@
  * `SOPS_AGE_RECIPIENT` set), and `<userConfigDir>/sops/age/keys.txt`.
  */
 import * as os from 'node:os';
+import { readKeySource } from './source-limits.js';
 import * as path from 'node:path';
 import type { Io } from '../io.js';
 import { TsopsError, messageOf } from '../errors.js';
@@ -115,7 +116,7 @@ export function ageIdentitySources(
       try {
         if (file === '') throw Object.assign(new Error('empty path'), { code: 'ENOENT' });
         // relative to the run's working directory, which in-process runs set through the Io
-        content = io.readFile(path.resolve(io.cwd(), file));
+        content = readKeySource(io, path.resolve(io.cwd(), file));
       } catch (e) {
         const why = `failed to open ${SOPS_AGE_KEY_FILE} file: ${describeReadError(e, file)}`;
         return sourceFailure(SOPS_AGE_KEY_FILE, why, { detail: file });
@@ -140,7 +141,7 @@ export function ageIdentitySources(
       if (!io.exists(file)) return { outcome: sourceOutcome(file, 'not-found'), identities: [] };
       let content: Uint8Array;
       try {
-        content = io.readFile(file);
+        content = readKeySource(io, file);
       } catch (e) {
         return sourceFailure(file, `failed to open file: ${describeReadError(e, file)}`);
       }

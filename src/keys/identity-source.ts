@@ -9,6 +9,7 @@ import type { Identity } from './age.js';
 import { redactSecrets } from './key-report.js';
 import { splitCommand } from './command-line.js';
 import type { Io } from '../io.js';
+import { KEY_COMMAND_TIMEOUT_ENV, MAX_KEY_SOURCE_BYTES, formatLimit, keyCommandTimeoutMs } from './source-limits.js';
 import { decryptBytes } from './age-stream.js';
 import { armorDecode } from './age-armor.js';
 
@@ -190,6 +191,7 @@ export function describeReadError(e: unknown, file: string): string {
   if (code === 'ENOENT') return `open ${file}: no such file or directory`;
   if (code === 'EACCES' || code === 'EPERM') return `open ${file}: permission denied`;
   if (code === 'EISDIR') return `read ${file}: is a directory`;
+  if (code === 'EFBIG') return `read ${file}: ${messageOf(e)}, too large for a key file`;
   return messageOf(e);
 }
 
@@ -215,11 +217,22 @@ export async function runKeyCommand(
   if (argv.length === 0) return fail(`failed to parse command "${cmd}" from ${name}: empty command`);
   let run;
   try {
-    run = await io.run(argv, { env: { ...io.env, SOPS_AGE_RECIPIENT: recipient } });
+    run = await io.run(argv, {
+      env: { ...io.env, SOPS_AGE_RECIPIENT: recipient },
+      timeoutMs: keyCommandTimeoutMs(io.env),
+      maxOutputBytes: MAX_KEY_SOURCE_BYTES,
+    });
   } catch (e) {
     const code = (e as { code?: unknown }).code;
     const why = code === 'ENOENT' ? `exec: "${argv[0]}": executable file not found in $PATH` : messageOf(e);
     return fail(`failed to execute command ${cmd} from ${name}: ${why}`);
+  }
+  if (run.timedOut) {
+    const seconds = keyCommandTimeoutMs(io.env) / 1000;
+    return fail(`command ${cmd} from ${name} did not finish within ${seconds} s and was stopped (${KEY_COMMAND_TIMEOUT_ENV} sets the limit in seconds)`);
+  }
+  if (run.outputTooLarge) {
+    return fail(`command ${cmd} from ${name} printed more than ${formatLimit(MAX_KEY_SOURCE_BYTES)} and was stopped`);
   }
   if (run.code !== 0) return fail(`failed to execute command ${cmd} from ${name}: exit status ${run.code}`);
   return { stdout: run.stdout };

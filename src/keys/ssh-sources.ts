@@ -10,6 +10,7 @@
  * That is why these sources are loaded per recipient; the key itself is read once.
  */
 import * as path from 'node:path';
+import { readKeySource } from './source-limits.js';
 import type { Io } from '../io.js';
 import { isTsopsError, messageOf } from '../errors.js';
 import type { Identity } from './age.js';
@@ -141,7 +142,7 @@ function publicKeyReader(io: Io, shown: string, absolute: string): () => string 
   return () => {
     const pub = `${absolute}.pub`;
     try {
-      return Buffer.from(io.readFile(pub)).toString('utf8');
+      return Buffer.from(readKeySource(io, pub)).toString('utf8');
     } catch (e) {
       throw new Error(
         `failed to obtain public ${JSON.stringify(`${shown}.pub`)} key for ${JSON.stringify(shown)} SSH key: ` +
@@ -175,7 +176,7 @@ function keyFileSource(
     let content: Uint8Array;
     try {
       if (shown === '') throw Object.assign(new Error('empty path'), { code: 'ENOENT' });
-      content = io.readFile(absolute);
+      content = readKeySource(io, absolute);
     } catch (e) {
       return without(sourceFailure(location, `failed to open file: ${describeReadError(e, shown)}`, extra));
     }

@@ -7,7 +7,8 @@ import { decryptValues, encryptValues, sealMac, verifyMac } from '../../src/core
 import { compileSelector } from '../../src/core/select.js';
 import { newList, newMap } from '../../src/core/tree.js';
 import { checkFileVersion, versionToWrite } from '../../src/commands/version-compare.js';
-import { isWellFormedAgeEnc, shownRecipient } from '../../src/commands/recipient-check.js';
+import { isWellFormedAgeEnc, quotedRecipient } from '../../src/commands/recipient-check.js';
+import { SECRET_PLACEHOLDER } from '../../src/keys/secret-guard.js';
 import { findDuplicateKey } from '../../src/formats/duplicate-keys.js';
 import { jsonStore } from '../../src/formats/json.js';
 import { armorEncode } from '../../src/keys/age-armor.js';
@@ -29,11 +30,11 @@ test('isWellFormedAgeEnc: only an armored age file passes', () => {
   }
 });
 
-test('shownRecipient escapes control characters and never shows a secret key', () => {
-  assert.equal(shownRecipient('age1abc'), '"age1abc"');
-  assert.equal(shownRecipient('age1\u001b[31mred'), '"age1\\u001b[31mred"');
-  assert.equal(shownRecipient('AGE-SECRET-KEY-1QQQQ'), '(a secret key, not shown)');
-  assert.equal(shownRecipient('  age-plugin-yubikey-1QQQ'), '(a secret key, not shown)');
+test('quotedRecipient escapes control characters and never shows a secret key', () => {
+  assert.equal(quotedRecipient('age1abc'), '"age1abc"');
+  assert.equal(quotedRecipient('age1\u001b[31mred'), '"age1\\u001b[31mred"');
+  assert.equal(quotedRecipient('AGE-SECRET-KEY-1QQQQ'), SECRET_PLACEHOLDER);
+  assert.equal(quotedRecipient('  age-plugin-yubikey-1QQQ'), SECRET_PLACEHOLDER);
 });
 
 test('checkFileVersion: semver, v-prefixed, 1.x and empty pass; anything else is exit 1', () => {
