@@ -116,7 +116,7 @@ test('completion bash: sources without error, registers tsops, and completes com
   assert.deepEqual(ask('decrypt', '--ext'), ['--extract']);
   assert.deepEqual(ask('groups', ''), ['add', 'delete']);
   assert.deepEqual(ask('groups', 'add', '--ag'), ['--age']);
-  assert.deepEqual(ask('rotate', '--add-'), ['--add-age']);
+  assert.deepEqual(ask('rotate', '--add-'), ['--add-age', '--add-pgp']);
   // Only what rotate has: no encrypt-only selector flags.
   assert.deepEqual(ask('rotate', '--encrypted-r'), []);
 });
