@@ -4,7 +4,7 @@
  *
  * Native X25519 (`age1…`) and post-quantum hybrid (`age1pq1…`) recipients are built in. Other
  * kinds (SSH public keys) plug in through {@link registerRecipientParser}; age plugin
- * recipients are refused.
+ * recipients (`age1<name>1…`) and identities (`AGE-PLUGIN-…`) run their plugin (age-plugin/).
  */
 import { bech32 } from '@scure/base';
 import { TsopsError, isTsopsError, messageOf } from '../errors.js';
@@ -12,6 +12,8 @@ import { armorDecode, armorEncode } from './age-armor.js';
 import { decryptBytes, encryptBytes } from './age-stream.js';
 import { decryptAgeFile, encryptAgeFile } from './age-file.js';
 import type { Identity as AgeLibIdentity, Recipient as AgeLibRecipient } from './stanza.js';
+import { arrangePluginIdentities, parsePluginRecipientText } from './age-plugin/keys.js';
+import { looksLikePluginIdentity, looksLikePluginRecipient } from './age-plugin/names.js';
 import {
   X25519Identity,
   X25519Recipient,
@@ -106,12 +108,7 @@ function builtinParse(r: string): ParsedRecipient {
       throw new TsopsError('INVALID_RECIPIENT', `${what}: malformed recipient "${shortRecipient(r)}"`);
     }
   }
-  // An X25519 recipient's Bech32 data never contains '1', so a second '1' means `age1<plugin>1…`.
-  if (r.startsWith('age1') && r.indexOf('1', 4) >= 0) {
-    throw new TsopsError('INVALID_RECIPIENT', `unsupported age plugin recipient "${shortRecipient(r)}"`, {
-      hint: 'age plugins are not supported by tsops; use a native age1… or age1pq1… recipient',
-    });
-  }
+  if (looksLikePluginRecipient(r) || looksLikePluginIdentity(r)) return new ParsedRecipient(r, 'age plugin', parsePluginRecipientText(r));
   if (r.startsWith('age1')) {
     try {
       return new ParsedRecipient(r, 'x25519', new X25519Recipient(decodeX25519Recipient(r)));
@@ -186,13 +183,16 @@ export async function unwrapKey(
     throw new TsopsError('INVALID_METADATA', `failed to read the armored age data: ${libMessage(e)}`);
   }
   if (identities.length === 0) throw new TsopsError('NO_IDENTITY', 'no age identities available');
-  const ordered =
+  // plugin identities come last, one per plugin, so a plugin starts only when no key opened the file
+  const ordered = arrangePluginIdentities(
     preferRecipient === undefined
       ? identities
       : [
           ...identities.filter((i) => i.recipient === preferRecipient),
           ...identities.filter((i) => i.recipient !== preferRecipient),
-        ];
+        ],
+    preferRecipient,
+  );
   // Identity objects (X25519, SSH) take the light path; strings (post-quantum) need the library.
   if (ordered.every((id) => typeof id.secret !== 'string')) {
     try {
