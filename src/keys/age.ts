@@ -231,7 +231,8 @@ export async function unwrapKey(
 /** age-encryption's messages about files and stanzas carry no secrets; bech32 ones might, so cap them. */
 function libMessage(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
-  return /AGE-SECRET-KEY|AGE-PLUGIN/i.test(msg) ? 'malformed data' : msg;
+  // a plugin identity is `AGE-PLUGIN-<NAME>-1…`; the binary `age-plugin-<name>` may be named
+  return /AGE-SECRET-KEY|AGE-PLUGIN-[0-9A-Z+._-]*-1/i.test(msg) ? 'malformed data' : msg;
 }
 
 /** What a non-comment identity line is, judged by its upper-cased prefix (spec §4.3). */

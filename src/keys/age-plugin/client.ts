@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { base64nopad } from '@scure/base';
-import { TsopsError } from '../../errors.js';
+import { TsopsError, isTsopsError } from '../../errors.js';
 import { Stanza } from '../stanza.js';
 import type { Identity, Recipient } from '../stanza.js';
 import { printable, withPlugin } from './connection.js';
@@ -83,6 +83,24 @@ export async function wrapWithPlugin(
   identities: readonly string[],
   fileKey: Uint8Array,
   face: PluginUi = ui(),
+): Promise<Stanza[]> {
+  try {
+    return await wrapSession(name, recipients, identities, fileKey, face);
+  } catch (e) {
+    // a key that cannot be wrapped is a failed encryption (sops exits 1), not a missing identity
+    if (isTsopsError(e) && e.code === 'NO_IDENTITY') {
+      throw new TsopsError('GENERIC', e.message, e.hint === undefined ? { cause: e } : { hint: e.hint, cause: e });
+    }
+    throw e;
+  }
+}
+
+function wrapSession(
+  name: string,
+  recipients: readonly string[],
+  identities: readonly string[],
+  fileKey: Uint8Array,
+  face: PluginUi,
 ): Promise<Stanza[]> {
   return withPlugin(name, 'recipient-v1', async (conn) => {
     for (const r of recipients) conn.send('add-recipient', [r]);
