@@ -151,8 +151,8 @@ describe('parseAgeRecipient', () => {
     assert.throws(() => parseAgeRecipient('age1pq1qqqq'), /post-quantum public key: malformed recipient/);
   });
 
-  it('refuses age plugin and SSH recipients as unsupported', () => {
-    assert.throws(() => parseAgeRecipient('age1yubikey1qwerty'), /unsupported age plugin recipient/);
+  it('refuses malformed age plugin recipients, and SSH recipients without the SSH parsers', () => {
+    assert.throws(() => parseAgeRecipient('age1yubikey1qwerty'), /malformed age plugin recipient/);
     assert.throws(() => parseAgeRecipient('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE user@host'), /unsupported ssh recipient/);
     assert.throws(() => parseAgeRecipient('ssh-rsa AAAAB3NzaC1yc2E user@host'), /unsupported ssh recipient/);
   });

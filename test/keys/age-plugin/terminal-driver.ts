@@ -26,11 +26,12 @@ const quote = (s: string): string => `'${s.replaceAll("'", "'\\''")}'`;
 export function runOnTerminal(
   argv: readonly string[],
   steps: readonly TerminalStep[],
-  options: { env: Record<string, string | undefined>; cwd?: string; stdinFile?: string; timeoutMs?: number },
+  options: { env: Record<string, string | undefined>; cwd?: string; stdinFile?: string; stdoutFile?: string; timeoutMs?: number },
 ): Promise<TerminalOutcome> {
   return new Promise((resolve, reject) => {
     let command = argv.map(quote).join(' ');
     if (options.stdinFile) command += ` < ${quote(options.stdinFile)}`;
+    if (options.stdoutFile) command += ` > ${quote(options.stdoutFile)}`;
     const env = Object.fromEntries(Object.entries({ ...options.env, SHELL: '/bin/sh' }).filter(([, v]) => v !== undefined));
     const child = spawn('script', ['-qec', command, '/dev/null'], {
       cwd: options.cwd ?? process.cwd(),
