@@ -239,6 +239,19 @@ describe('age plugin requests on the terminal', { skip: noAgePlugins || noScript
     assert.equal(fs.readFileSync(out, 'utf8'), '');
   });
 
+  it('does not count the time a person takes to answer against the plugin time bound', async () => {
+    const dir = tempDir();
+    const key = tsopstestKey();
+    const keys = write(dir, 'keys.txt', `${key.identity}\n`);
+    await encryptJson(dir, 'app.json', [key.recipient]);
+    const slow = [{ expect: 'tsopstest PIN:', type: '1234', delayMs: 2500 }];
+    const bin = [process.execPath, path.resolve('bin/tsops.cjs')];
+    const ask = env({ SOPS_AGE_KEY_FILE: keys, TSOPSTEST_ASK: 'secret', TSOPS_AGE_PLUGIN_TIMEOUT: '1' });
+    const r = await runOnTerminal([...bin, 'decrypt', '--extract', '["db"]["password"]', 'app.json'], slow, { env: ask, cwd: dir });
+    assert.equal(r.code, 0, r.screen);
+    assert.match(r.screen, /hunter2/);
+  });
+
   it('without a terminal a request fails with a clear message', async () => {
     const dir = tempDir();
     const key = tsopstestKey();

@@ -11,6 +11,8 @@ export interface TerminalStep {
   /** What to type then, followed by Enter unless `enter` is false (a single-key choice). */
   readonly type: string;
   readonly enter?: boolean;
+  /** How long the person takes to answer, in milliseconds. */
+  readonly delayMs?: number;
 }
 
 export interface TerminalOutcome {
@@ -51,7 +53,9 @@ export function runOnTerminal(
         if (at < 0) break;
         from = at + step.expect.length;
         answered++;
-        child.stdin.write(step.enter === false ? step.type : `${step.type}\r`);
+        const text = step.enter === false ? step.type : `${step.type}\r`;
+        if (step.delayMs) setTimeout(() => child.stdin.write(text), step.delayMs);
+        else child.stdin.write(text);
       }
     };
     child.stdout.on('data', onOutput);
