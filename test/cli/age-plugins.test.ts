@@ -158,6 +158,10 @@ describe('age plugins', { skip: noAgePlugins }, () => {
     };
     await ok('encrypt', '-i', 'app.yaml');
     await ok('encrypt', '-i', 'split.yaml');
+    fs.writeFileSync(path.join(dir, 'byenv.yaml'), PLAIN);
+    const byEnv = await runCli(['encrypt', '-i', 'byenv.yaml'], { cwd: dir, env: { ...e, SOPS_AGE_RECIPIENTS: key.recipient } });
+    assert.equal(byEnv.code, 0, byEnv.stderr);
+    assert.match(await ok('decrypt', 'byenv.yaml'), /hunter2/);
     const both = await runCli(['decrypt', 'split.yaml'], { cwd: dir, env: { ...e, SOPS_AGE_KEY: alice.secret } });
     assert.equal(both.code, 0, both.stderr);
     assert.match(both.stdout.toString(), /hunter2/, 'a native group and a plugin group meet the threshold');

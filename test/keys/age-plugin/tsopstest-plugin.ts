@@ -218,6 +218,10 @@ async function main(): Promise<void> {
   }
 }
 
+// Only a client starting the plugin gives --age-plugin; anything else (the test runner loading
+// every compiled file) leaves at once.
+if (!process.argv.some((a) => a.startsWith('--age-plugin='))) process.exit(0);
+
 main().then(
   () => {
     if ((process.env['TSOPSTEST_FAULT'] ?? '') !== 'hang') process.exit(0);
