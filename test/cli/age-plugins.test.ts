@@ -14,6 +14,7 @@ import { cleanEnv, runCli } from '../helpers/run.js';
 import { noScript, runDetached } from './tty-run.js';
 import { newKey } from './key-management-helpers.js';
 import {
+  TAGTEST_HYBRID_RECIPIENT,
   TAGTEST_IDENTITY,
   TAGTEST_RECIPIENT,
   ageDir,
@@ -62,34 +63,36 @@ function write(dir: string, name: string, text: string): string {
 }
 
 describe('age plugins', { skip: noAgePlugins }, () => {
-  it("opens a data key age wrapped for age's tag test recipient, and age opens what tsops wraps for it", async () => {
-    const dir = tempDir();
-    const aliceFile = write(dir, 'alice.txt', `${alice.secret}\n`);
-    const tagFile = write(dir, 'tag.txt', `${TAGTEST_IDENTITY}\n`);
-    // a data key written by tsops for alice, taken out by age, and wrapped by age for age1tag1…
-    const file = await encryptJson(dir, 'app.json', [alice.recipient]);
-    const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
-    const dataKey = execFileSync(age(), ['-d', '-i', aliceFile], { input: doc.sops.age[0].enc, env: env() });
-    assert.equal(dataKey.length, 32);
-    const enc = execFileSync(age(), ['-a', '-r', TAGTEST_RECIPIENT], { input: dataKey, env: env(), encoding: 'utf8' });
-    doc.sops.age = [{ recipient: TAGTEST_RECIPIENT, enc }];
-    fs.writeFileSync(file, JSON.stringify(doc, null, '\t'));
-    const r = await decrypt(dir, 'app.json', { SOPS_AGE_KEY_FILE: tagFile });
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout.toString(), 'hunter2');
-    // tsops wraps a new data key for age1tag1…: age opens it, through age's own plugin
-    const rotated = await runCli(['rotate', '-i', 'app.json'], { cwd: dir, env: env({ SOPS_AGE_KEY_FILE: tagFile }) });
-    assert.equal(rotated.code, 0, rotated.stderr);
-    const newKey = execFileSync(age(), ['-d', '-i', tagFile], { input: ageEntries(file)[0]!.enc, env: env() });
-    assert.equal(newKey.length, 32);
-    assert.notDeepEqual(newKey, dataKey, 'rotate made a new data key');
-    assert.equal((await decrypt(dir, 'app.json', { SOPS_AGE_KEY_FILE: tagFile })).stdout.toString(), 'hunter2');
-    const tsopsFile = await encryptJson(dir, 'new.json', [TAGTEST_RECIPIENT]);
-    const entry = ageEntries(tsopsFile)[0]!;
-    assert.equal(entry.recipient, TAGTEST_RECIPIENT);
-    assert.match(execFileSync(age(), ['-d', '-i', tagFile], { input: entry.enc, env: env() }).length.toString(), /^32$/);
-    assert.equal((await decrypt(dir, 'new.json', { SOPS_AGE_KEY_FILE: tagFile })).stdout.toString(), 'hunter2');
-  });
+  for (const [kind, tagRecipient] of [
+    ['classic', TAGTEST_RECIPIENT],
+    ['hybrid', TAGTEST_HYBRID_RECIPIENT],
+  ] as const) {
+    it(`opens a data key age wrapped for age's ${kind} tag test recipient, and age opens what tsops wraps for it`, async () => {
+      const dir = tempDir();
+      const aliceFile = write(dir, 'alice.txt', `${alice.secret}\n`);
+      const tagFile = write(dir, 'tag.txt', `${TAGTEST_IDENTITY}\n`);
+      // a data key written by tsops for alice, taken out by age, and wrapped by age for the tag recipient
+      const file = await encryptJson(dir, 'app.json', [alice.recipient]);
+      const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+      const dataKey = execFileSync(age(), ['-d', '-i', aliceFile], { input: doc.sops.age[0].enc, env: env() });
+      assert.equal(dataKey.length, 32);
+      const enc = execFileSync(age(), ['-a', '-r', tagRecipient], { input: dataKey, env: env(), encoding: 'utf8' });
+      doc.sops.age = [{ recipient: tagRecipient, enc }];
+      fs.writeFileSync(file, JSON.stringify(doc, null, '\t'));
+      const r = await decrypt(dir, 'app.json', { SOPS_AGE_KEY_FILE: tagFile });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout.toString(), 'hunter2');
+      // tsops wraps a new data key for the tag recipient: age opens it, through age's own plugin
+      const rotated = await runCli(['rotate', '-i', 'app.json'], { cwd: dir, env: env({ SOPS_AGE_KEY_FILE: tagFile }) });
+      assert.equal(rotated.code, 0, rotated.stderr);
+      const entry = ageEntries(file)[0]!;
+      assert.equal(entry.recipient, tagRecipient);
+      const newKey = execFileSync(age(), ['-d', '-i', tagFile], { input: entry.enc, env: env() });
+      assert.equal(newKey.length, 32);
+      assert.notDeepEqual(newKey, dataKey, 'rotate made a new data key');
+      assert.equal((await decrypt(dir, 'app.json', { SOPS_AGE_KEY_FILE: tagFile })).stdout.toString(), 'hunter2');
+    });
+  }
 
   it('unwraps with plugin identities from every identity source, and age opens what tsops wraps', async () => {
     const dir = tempDir();
