@@ -143,7 +143,7 @@ describe('age plugins', { skip: noAgePlugins }, () => {
     assert.match(runs[0]!, /^identity-v1 /);
   });
 
-  it('works for encrypt rules, Shamir groups, rotate, updatekeys, groups add, set, unset, edit and exec-env', async () => {
+  it('works for encrypt rules, SOPS_AGE_RECIPIENTS, Shamir groups, rotate, updatekeys, groups add, set, unset, edit, exec-env and exec-file', async () => {
     const dir = tempDir();
     const key = tsopstestKey();
     const keys = write(dir, 'keys.txt', `${key.identity}\n`);
@@ -199,6 +199,9 @@ describe('age plugins', { skip: noAgePlugins }, () => {
     const both2 = await runCli(['exec-env', 'env.yaml', 'printf %s "$TOKEN"'], { cwd: dir, env: { ...e, SOPS_AGE_KEY: alice.secret } });
     assert.equal(both2.code, 0, both2.stderr);
     assert.equal(both2.stdout.toString(), 'xyz');
+    const viaFile = await runCli(['exec-file', 'env.yaml', 'cat {}'], { cwd: dir, env: { ...e, SOPS_AGE_KEY: alice.secret } });
+    assert.equal(viaFile.code, 0, viaFile.stderr);
+    assert.match(viaFile.stdout.toString(), /TOKEN: xyz/);
   });
 });
 
@@ -244,6 +247,19 @@ describe('age plugin requests on the terminal', { skip: noAgePlugins || noScript
     assert.equal(r.code, 128, r.screen);
     assert.match(flat(r.screen), /age-plugin-tsopstest: wrong PIN/);
     assert.equal(fs.readFileSync(out, 'utf8'), '');
+  });
+
+  it("keeps a plugin's control characters off the terminal", async () => {
+    const dir = tempDir();
+    const key = tsopstestKey();
+    const keys = write(dir, 'keys.txt', `${key.identity}\n`);
+    await encryptJson(dir, 'app.json', [key.recipient]);
+    const bin = [process.execPath, path.resolve('bin/tsops.cjs')];
+    const ask = env({ SOPS_AGE_KEY_FILE: keys, TSOPSTEST_ASK: 'msg', TSOPSTEST_MSG: 'clear\x1b[2J\x1b]0;title\x07 done' });
+    const r = await runOnTerminal([...bin, 'decrypt', 'app.json'], [], { env: ask, cwd: dir });
+    assert.equal(r.code, 0, r.screen);
+    assert.match(r.screen, /age-plugin-tsopstest: clear\[2J\]0;title done/);
+    assert.doesNotMatch(r.screen, /\x1b\[2J|\x07/);
   });
 
   it('does not count the time a person takes to answer against the plugin time bound', async () => {

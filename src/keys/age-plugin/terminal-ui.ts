@@ -78,7 +78,15 @@ function readTerminalLine(ttyPath: string, prompt: string): Promise<string | und
 /** The terminal UI of a tsops run. */
 export function terminalPluginUi(options: TerminalUiOptions = {}): PluginUi {
   const ttyPath = options.ttyPath ?? '/dev/tty';
-  const warn = options.warn ?? ((line: string) => void fs.writeSync(2, `${line}\n`));
+  const warn =
+    options.warn ??
+    ((line: string) => {
+      try {
+        fs.writeSync(2, `${line}\n`);
+      } catch {
+        // stderr is gone: the plugin still gets its answer
+      }
+    });
   const noTerminal = (binary: string, what: string): undefined => {
     warn(`tsops: ${binary} ${what}, but there is no terminal to ask on; answering that it failed`);
     return undefined;

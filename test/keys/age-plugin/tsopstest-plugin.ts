@@ -7,7 +7,7 @@
  * Environment: TSOPSTEST_ASK lists requests to make in phase 2 before answering (`msg`,
  * `confirm`, `public`, `secret`); the secret must be `1234`, the public value `tsops`, the
  * confirmation `yes`. TSOPSTEST_FAULT makes it misbehave (`crash`, `hang`, `garbage`, `error`,
- * `short-key`, `no-stanza`, `wrong-index`). TSOPSTEST_LOG names a file that gets one line per
+ * `short-key`, `no-stanza`, `wrong-index`); TSOPSTEST_MSG replaces the text of `msg`. TSOPSTEST_LOG names a file that gets one line per
  * run: the state machine and the recipients/identities it was given.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
@@ -126,7 +126,7 @@ function fail(message: string): never {
 async function interact(): Promise<void> {
   for (const what of (process.env['TSOPSTEST_ASK'] ?? '').split(',').filter((w) => w !== '')) {
     if (what === 'msg') {
-      const r = await ask('msg', [], 'touch the tsopstest key');
+      const r = await ask('msg', [], process.env['TSOPSTEST_MSG'] ?? 'touch the tsopstest key');
       if (r.type !== 'ok') fail('the message could not be shown');
     } else if (what === 'confirm') {
       const r = await ask('confirm', [b64(Buffer.from('yes')), b64(Buffer.from('no'))], 'use the tsopstest key?');
