@@ -25,7 +25,6 @@ export function pluginTimeoutMs(env: Readonly<Record<string, string | undefined>
 
 /** Keep only printable text of what a plugin says, so it cannot drive the terminal. */
 export function printable(text: string, max = 500): string {
-  // eslint-disable-next-line no-control-regex
   const clean = text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, '').replace(/\n+/g, ' ').trim();
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
