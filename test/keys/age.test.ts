@@ -243,7 +243,12 @@ describe('post-quantum interop fixture', () => {
   });
 });
 
-const ageBinary = ['/usr/bin/age', '/usr/local/bin/age'].find((p) => fs.existsSync(p));
+// age >= 1.3 from .ci/install-age (TSOPS_AGE_BIN_DIR) first, else the system's
+const ageBinary = [
+  ...(process.env['TSOPS_AGE_BIN_DIR'] ? [path.join(process.env['TSOPS_AGE_BIN_DIR'], 'age')] : []),
+  '/usr/bin/age',
+  '/usr/local/bin/age',
+].find((p) => fs.existsSync(p));
 const skipAge = ageBinary === undefined ? 'the reference `age` binary is not installed (apt-get install -y age)' : false;
 
 describe('interop with the reference age tool', () => {
