@@ -108,7 +108,9 @@ function builtinParse(r: string): ParsedRecipient {
       throw new TsopsError('INVALID_RECIPIENT', `${what}: malformed recipient "${shortRecipient(r)}"`);
     }
   }
-  if (looksLikePluginRecipient(r) || looksLikePluginIdentity(r)) return new ParsedRecipient(r, 'age plugin', parsePluginRecipientText(r));
+  if (looksLikePluginRecipient(r) || looksLikePluginIdentity(r)) {
+    return new ParsedRecipient(r, 'age plugin', parsePluginRecipientText(r));
+  }
   if (r.startsWith('age1')) {
     try {
       return new ParsedRecipient(r, 'x25519', new X25519Recipient(decodeX25519Recipient(r)));
