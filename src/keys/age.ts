@@ -4,7 +4,7 @@
  *
  * Native X25519 (`age1…`) and post-quantum hybrid (`age1pq1…`) recipients are built in. Other
  * kinds (SSH public keys) plug in through {@link registerRecipientParser}; age plugin
- * recipients are refused.
+ * recipients (`age1<name>1…`) and identities (`AGE-PLUGIN-…`) run their plugin (age-plugin/).
  */
 import { bech32 } from '@scure/base';
 import { TsopsError, isTsopsError, messageOf } from '../errors.js';
@@ -13,6 +13,8 @@ import { armorDecode, armorEncode } from './age-armor.js';
 import { decryptBytes, encryptBytes } from './age-stream.js';
 import { decryptAgeFile, encryptAgeFile } from './age-file.js';
 import type { Identity as AgeLibIdentity, Recipient as AgeLibRecipient } from './stanza.js';
+import { arrangePluginIdentities, parsePluginRecipientText } from './age-plugin/keys.js';
+import { looksLikePluginIdentity, looksLikePluginRecipient } from './age-plugin/names.js';
 import {
   X25519Identity,
   X25519Recipient,
@@ -108,11 +110,8 @@ function builtinParse(r: string): ParsedRecipient {
       throw new TsopsError('INVALID_RECIPIENT', `${what}: malformed recipient "${shortRecipient(r)}"`);
     }
   }
-  // An X25519 recipient's Bech32 data never contains '1', so a second '1' means `age1<plugin>1…`.
-  if (r.startsWith('age1') && r.indexOf('1', 4) >= 0) {
-    throw new TsopsError('INVALID_RECIPIENT', `unsupported age plugin recipient "${shortRecipient(r)}"`, {
-      hint: 'age plugins are not supported by tsops; use a native age1… or age1pq1… recipient',
-    });
+  if (looksLikePluginRecipient(r) || looksLikePluginIdentity(r)) {
+    return new ParsedRecipient(r, 'age plugin', parsePluginRecipientText(r));
   }
   if (r.startsWith('age1')) {
     try {
@@ -189,13 +188,16 @@ export async function unwrapKey(
     throw new TsopsError('INVALID_METADATA', `failed to read the armored age data: ${libMessage(e)}`);
   }
   if (identities.length === 0) throw new TsopsError('NO_IDENTITY', 'no age identities available');
-  const ordered =
+  // plugin identities come last, one per plugin, so a plugin starts only when no key opened the file
+  const ordered = arrangePluginIdentities(
     preferRecipient === undefined
       ? identities
       : [
           ...identities.filter((i) => i.recipient === preferRecipient),
           ...identities.filter((i) => i.recipient !== preferRecipient),
-        ];
+        ],
+    preferRecipient,
+  );
   // Identity objects (X25519, SSH) take the light path; strings (post-quantum) need the library.
   if (ordered.every((id) => typeof id.secret !== 'string')) {
     try {
@@ -234,7 +236,8 @@ export async function unwrapKey(
 /** age-encryption's messages about files and stanzas carry no secrets; bech32 ones might, so cap them. */
 function libMessage(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
-  return /AGE-SECRET-KEY|AGE-PLUGIN/i.test(msg) ? 'malformed data' : msg;
+  // a plugin identity is `AGE-PLUGIN-<NAME>-1…`; the binary `age-plugin-<name>` may be named
+  return /AGE-SECRET-KEY|AGE-PLUGIN-[0-9A-Z+._-]*-1/i.test(msg) ? 'malformed data' : msg;
 }
 
 /** What a non-comment identity line is, judged by its upper-cased prefix (spec §4.3). */

@@ -7,6 +7,7 @@ import { messageOf } from '../errors.js';
 import { ageLibrary, identityLineKind, parseNativeIdentity } from './age.js';
 import type { Identity } from './age.js';
 import { redactSecrets } from './key-report.js';
+import { pluginIdentityFromLine, pluginOf } from './age-plugin/keys.js';
 import { splitCommand } from './command-line.js';
 import type { Io } from '../io.js';
 import { KEY_COMMAND_TIMEOUT_ENV, MAX_KEY_SOURCE_BYTES, formatLimit, keyCommandTimeoutMs } from './source-limits.js';
@@ -31,7 +32,7 @@ export interface SourceOutcome {
   readonly count: number;
   /** Public recipients of the loaded identities, where known. */
   readonly recipients: readonly string[];
-  /** The error text (status `error`) or a note (skipped plugin identities, locked file). */
+  /** The error text (status `error`) or a note (the plugins of plugin identities, locked file). */
   readonly message?: string;
   /** For per-recipient sources (commands): the recipient it ran for. */
   readonly forRecipient?: string;
@@ -80,8 +81,8 @@ function scanLines(text: string): string[] {
 /**
  * Parse identity text (spec §4.3): lines that are empty or start with `#` are skipped; each
  * other line is one identity, or several whitespace-separated ones with `multiplePerLine`
- * (`SOPS_AGE_KEY`). Plugin identities are skipped with a note; anything else unknown or
- * malformed fails the whole source, naming the line but never its text.
+ * (`SOPS_AGE_KEY`). Plugin identities (`AGE-PLUGIN-…`) are noted with their plugin; anything
+ * unknown or malformed fails the whole source, naming the line but never its text.
  */
 export async function parseIdentityText(
   text: string,
@@ -90,7 +91,7 @@ export async function parseIdentityText(
   extra: Partial<SourceOutcome> = {},
 ): Promise<SourceResult> {
   const identities: Identity[] = [];
-  let plugins = 0;
+  const plugins: string[] = [];
   const lines = scanLines(text);
   const cannotParse = `failed to parse '${location}' age identities`;
   for (let n = 0; n < lines.length; n++) {
@@ -100,7 +101,11 @@ export async function parseIdentityText(
     for (const key of keys) {
       const kind = identityLineKind(key);
       if (kind === 'plugin') {
-        plugins++;
+        const id = pluginIdentityFromLine(key, `${location} line ${n + 1}`);
+        if (!id) return sourceFailure(location, `${cannotParse}: malformed plugin identity (line ${n + 1})`, extra);
+        identities.push(id);
+        const binary = pluginOf(id) as string;
+        if (!plugins.includes(binary)) plugins.push(binary);
         continue;
       }
       if (kind === 'unknown') {
@@ -113,10 +118,7 @@ export async function parseIdentityText(
       }
     }
   }
-  const note =
-    plugins === 0
-      ? undefined
-      : `skipped ${plugins} age plugin identit${plugins === 1 ? 'y' : 'ies'}: plugins are not supported`;
+  const note = plugins.length === 0 ? undefined : `through ${plugins.join(', ')}`;
   return {
     outcome: sourceOutcome(location, identities.length > 0 ? 'loaded' : 'empty', {
       ...extra,

@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { bech32 } from '@scure/base';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Encrypter, armor, generateHybridIdentity, generateIdentity, identityToRecipient } from 'age-encryption';
@@ -88,12 +89,21 @@ describe('parseIdentityText', () => {
     assert.deepEqual(r.outcome.recipients, [await identityToRecipient(pq)]);
   });
 
-  it('skips age plugin identities with a note and keeps the others', async () => {
+  it('loads age plugin identities beside the others, naming their plugin', async () => {
     const a = await newKey();
-    const r = await parseIdentityText(`AGE-PLUGIN-YUBIKEY-1QQQQQQ\n${a.secret}\n`, 'f', false);
+    const plugin = bech32.encode('AGE-PLUGIN-YUBIKEY-', bech32.toWords(Uint8Array.of(1, 2, 3)), false).toUpperCase();
+    const r = await parseIdentityText(`${plugin}\n${a.secret}\n`, 'f', false);
     assert.equal(r.outcome.status, 'loaded');
-    assert.equal(r.outcome.count, 1);
-    assert.match(r.outcome.message ?? '', /skipped 1 age plugin identity/);
+    assert.equal(r.outcome.count, 2);
+    assert.deepEqual(r.outcome.recipients, [a.recipient], 'a plugin identity has no recipient of its own');
+    assert.equal(r.outcome.message, 'through age-plugin-yubikey');
+  });
+
+  it('fails a source with a malformed plugin identity, naming the line only', async () => {
+    const r = await parseIdentityText('# c\nAGE-PLUGIN-YUBIKEY-1QQQQQQ\n', 'f', false);
+    assert.equal(r.outcome.status, 'error');
+    assert.match(r.outcome.message ?? '', /malformed plugin identity \(line 2\)/);
+    assert.doesNotMatch(r.outcome.message ?? '', /1QQQQQQ/);
   });
 
   it('reports a source with only comments as holding no identities', async () => {

@@ -97,7 +97,7 @@ describe('SSH recipients through parseAgeRecipient', () => {
     assert.throws(() => parseAgeRecipient(small.pub), isInvalid(/too small/));
   });
 
-  it('still refuses age plugin recipients and unknown kinds', () => {
+  it('still refuses malformed age plugin recipients and unknown kinds', () => {
     assert.throws(() => parseAgeRecipient('age1yubikey1qwerty'), isInvalid(/plugin/));
     assert.throws(() => parseAgeRecipient('ecdsa-sha2-nistp256 AAAA'), isInvalid(/unknown recipient type/));
   });

@@ -1,0 +1,235 @@
+/**
+ * The client side of the age plugin state machines (C2SP age-plugin): `recipient-v1` wraps a
+ * file key for the recipients and identities of one plugin, `identity-v1` unwraps one with the
+ * identities of one plugin, each in one plugin process. Modelled on age's `plugin/client.go`:
+ * grease in phase 1, `extension-labels`, `unsupported` for unknown phase-2 commands, and the
+ * plugin's `error` text shown as it wrote it.
+ */
+import { randomBytes } from 'node:crypto';
+import { base64nopad } from '@scure/base';
+import { TsopsError, isTsopsError } from '../../errors.js';
+import { Stanza } from '../stanza.js';
+import type { Identity, Recipient } from '../stanza.js';
+import { printable, withPlugin } from './connection.js';
+import type { PluginConnection } from './connection.js';
+import type { PluginKey } from './names.js';
+import { pluginBinary } from './names.js';
+import { terminalPluginUi } from './terminal-ui.js';
+import type { PluginUi } from './terminal-ui.js';
+import type { WireStanza } from './wire.js';
+
+let defaultUi: PluginUi | undefined;
+const ui = (): PluginUi => (defaultUi ??= terminalPluginUi());
+
+const INDEX = /^(0|[1-9][0-9]{0,8})$/;
+
+function grease(conn: PluginConnection): void {
+  const args = randomBytes(1)[0]! % 2 === 0 ? [] : [base64nopad.encode(randomBytes(6))];
+  conn.send(`grease-${randomBytes(4).toString('hex')}`, args, randomBytes(randomBytes(1)[0]! % 3 === 0 ? 0 : 12));
+}
+
+/** Answer one interactive command; false when it is not one (the caller says `unsupported`). */
+async function handleUi(conn: PluginConnection, s: WireStanza, face: PluginUi): Promise<boolean> {
+  const text = Buffer.from(s.body).toString('utf8');
+  conn.pauseTimer();
+  try {
+    switch (s.type) {
+      case 'msg':
+        conn.send((await face.message(conn.binary, text)) ? 'ok' : 'fail');
+        return true;
+      case 'request-public':
+      case 'request-secret': {
+        const value = await face.request(conn.binary, text, s.type === 'request-secret');
+        if (value === undefined) conn.send('fail');
+        else conn.send('ok', [], Buffer.from(value, 'utf8'));
+        return true;
+      }
+      case 'confirm': {
+        if (s.args.length !== 1 && s.args.length !== 2) throw conn.protocolError('a confirm command with a wrong argument count');
+        const decode = (a: string): string => {
+          try {
+            return Buffer.from(base64nopad.decode(a)).toString('utf8');
+          } catch {
+            throw conn.protocolError('a confirm choice that is not base64');
+          }
+        };
+        const yes = decode(s.args[0] as string);
+        const no = s.args.length === 2 ? decode(s.args[1] as string) : undefined;
+        const choice = await face.confirm(conn.binary, text, yes, no);
+        if (choice === undefined) conn.send('fail');
+        else conn.send('ok', [choice ? 'yes' : 'no']);
+        return true;
+      }
+      default:
+        return false;
+    }
+  } finally {
+    conn.resumeTimer();
+  }
+}
+
+function pluginFailure(conn: PluginConnection, s: WireStanza): TsopsError {
+  const text = printable(Buffer.from(s.body).toString('utf8'));
+  return new TsopsError('NO_IDENTITY', `${conn.binary}: ${text === '' ? 'error' : text}`);
+}
+
+/**
+ * Wrap `fileKey` for the given keys of one plugin (`recipient-v1`); the stanzas for the file.
+ * `identities` are identity strings used as recipients (`add-identity`).
+ */
+export async function wrapWithPlugin(
+  name: string,
+  recipients: readonly string[],
+  identities: readonly string[],
+  fileKey: Uint8Array,
+  face: PluginUi = ui(),
+): Promise<Stanza[]> {
+  try {
+    return await wrapSession(name, recipients, identities, fileKey, face);
+  } catch (e) {
+    // a key that cannot be wrapped is a failed encryption (sops exits 1), not a missing identity
+    if (isTsopsError(e) && e.code === 'NO_IDENTITY') {
+      throw new TsopsError('GENERIC', e.message, e.hint === undefined ? { cause: e } : { hint: e.hint, cause: e });
+    }
+    throw e;
+  }
+}
+
+function wrapSession(
+  name: string,
+  recipients: readonly string[],
+  identities: readonly string[],
+  fileKey: Uint8Array,
+  face: PluginUi,
+): Promise<Stanza[]> {
+  return withPlugin(name, 'recipient-v1', async (conn) => {
+    for (const r of recipients) conn.send('add-recipient', [r]);
+    for (const i of identities) conn.send('add-identity', [i]);
+    grease(conn);
+    conn.send('wrap-file-key', [], fileKey);
+    conn.send('extension-labels');
+    conn.send('done');
+    const stanzas: Stanza[] = [];
+    let labels = false;
+    for (;;) {
+      const s = await conn.read();
+      switch (s.type) {
+        case 'recipient-stanza': {
+          if (s.args.length < 2) throw conn.protocolError('a recipient-stanza without a stanza');
+          if (!INDEX.test(s.args[0] as string)) throw conn.protocolError('a recipient-stanza with an invalid file index');
+          if (s.args[0] !== '0') throw conn.protocolError('a recipient-stanza for a file it was not given');
+          stanzas.push(new Stanza(s.args.slice(1), s.body));
+          conn.send('ok');
+          break;
+        }
+        case 'labels':
+          if (labels) throw conn.protocolError('a repeated labels command');
+          labels = true;
+          conn.send('ok');
+          break;
+        case 'error':
+          conn.send('ok');
+          throw pluginFailure(conn, s);
+        case 'done':
+          if (stanzas.length === 0) throw conn.protocolError('no recipient stanza');
+          if (stanzas.length > recipients.length + identities.length) {
+            throw conn.protocolError('more recipient stanzas than recipients');
+          }
+          return stanzas;
+        default:
+          if (!(await handleUi(conn, s, face))) conn.send('unsupported');
+      }
+    }
+  });
+}
+
+/**
+ * Unwrap the file key of one file's stanzas with identities of one plugin (`identity-v1`):
+ * the file key, or null when none of the identities opens it.
+ */
+export async function unwrapWithPlugin(
+  name: string,
+  identities: readonly string[],
+  stanzas: readonly Stanza[],
+  face: PluginUi = ui(),
+): Promise<Uint8Array | null> {
+  return withPlugin(name, 'identity-v1', async (conn) => {
+    for (const i of identities) conn.send('add-identity', [i]);
+    grease(conn);
+    for (const st of stanzas) conn.send('recipient-stanza', ['0', ...st.args], st.body);
+    conn.send('done');
+    let fileKey: Uint8Array | null = null;
+    for (;;) {
+      const s = await conn.read();
+      switch (s.type) {
+        case 'file-key':
+          if (s.args.length !== 1 || !INDEX.test(s.args[0] as string)) {
+            throw conn.protocolError('a file-key command without one file index');
+          }
+          if (s.args[0] !== '0') throw conn.protocolError('a file-key for a file it was not given');
+          if (fileKey !== null) throw conn.protocolError('a second file-key for one file');
+          if (s.body.length !== 16) throw conn.protocolError('a file key that is not 16 bytes');
+          fileKey = s.body;
+          conn.send('ok');
+          break;
+        case 'error':
+          conn.send('ok');
+          throw pluginFailure(conn, s);
+        case 'done':
+          return fileKey;
+        default:
+          if (!(await handleUi(conn, s, face))) conn.send('unsupported');
+      }
+    }
+  });
+}
+
+/** A plugin recipient (`age1<name>1…`), or a plugin identity used as one. */
+export class PluginRecipient implements Recipient {
+  constructor(
+    readonly key: PluginKey,
+    readonly asIdentity: boolean,
+  ) {}
+
+  get binary(): string {
+    return pluginBinary(this.key.name);
+  }
+
+  wrapFileKey(fileKey: Uint8Array): Promise<Stanza[]> {
+    return this.asIdentity
+      ? wrapWithPlugin(this.key.name, [], [this.key.encoding], fileKey)
+      : wrapWithPlugin(this.key.name, [this.key.encoding], [], fileKey);
+  }
+}
+
+/**
+ * The identities of one plugin, tried together in one plugin process. Holds identity strings:
+ * never print `encodings`.
+ */
+export class PluginIdentity implements Identity {
+  readonly #encodings: string[];
+
+  constructor(
+    readonly name: string,
+    encodings: readonly string[],
+  ) {
+    this.#encodings = [...encodings];
+  }
+
+  get binary(): string {
+    return pluginBinary(this.name);
+  }
+
+  get encodings(): readonly string[] {
+    return this.#encodings;
+  }
+
+  /** This plugin's identities together with `other`'s (the same plugin). */
+  merge(other: PluginIdentity): PluginIdentity {
+    return new PluginIdentity(this.name, [...this.#encodings, ...other.#encodings.filter((e) => !this.#encodings.includes(e))]);
+  }
+
+  unwrapFileKey(stanzas: Stanza[]): Promise<Uint8Array | null> {
+    return unwrapWithPlugin(this.name, this.#encodings, stanzas);
+  }
+}

@@ -1,0 +1,366 @@
+/**
+ * age plugins through the real binary: age's own plugins (age-plugin-tagtest for age's fixed
+ * age1tag1… test recipient) and age-plugin-tsopstest, the test plugin proven against the age
+ * CLI in test/keys/age-plugin/reference-age.test.ts. Files age wraps open in tsops, files tsops
+ * wraps open in age; every command that wraps or unwraps; the terminal; every failure.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { tempDir } from '../helpers/paths.js';
+import { cleanEnv, runCli } from '../helpers/run.js';
+import { noScript, runDetached } from './tty-run.js';
+import { newKey } from './key-management-helpers.js';
+import {
+  TAGTEST_HYBRID_RECIPIENT,
+  TAGTEST_IDENTITY,
+  TAGTEST_RECIPIENT,
+  ageDir,
+  noAgePlugins,
+  pluginPath,
+  tsopstestKey,
+} from '../keys/age-plugin/plugin-fixture.js';
+import { runOnTerminal } from '../keys/age-plugin/terminal-driver.js';
+
+const alice = await newKey();
+const PLAIN = 'db:\n    password: hunter2\nport: 5432\n';
+const age = (): string => path.join(ageDir as string, 'age');
+const env = (extra: Record<string, string | undefined> = {}) => cleanEnv({ PATH: pluginPath(), ...extra });
+
+interface AgeEntry {
+  recipient: string;
+  enc: string;
+}
+
+/** The age entries of a JSON sops file, by group. */
+function ageEntries(file: string): AgeEntry[] {
+  const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as { sops: { age?: AgeEntry[] } };
+  return doc.sops.age ?? [];
+}
+
+/** Encrypt PLAIN (as JSON) to `recipients` with the real binary. */
+async function encryptJson(dir: string, name: string, recipients: string[], extra: Record<string, string> = {}): Promise<string> {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, JSON.stringify({ db: { password: 'hunter2' }, port: 5432 }));
+  const r = await runCli(['encrypt', '-i', '--age', recipients.join(','), name], { cwd: dir, env: env(extra) });
+  assert.equal(r.code, 0, r.stderr);
+  return file;
+}
+
+async function decrypt(dir: string, name: string, extra: Record<string, string | undefined>) {
+  return runCli(['decrypt', '--extract', '["db"]["password"]', name], { cwd: dir, env: env(extra) });
+}
+
+/** stderr with the failure report's wrapped reason lines joined again. */
+const flat = (stderr: string): string => stderr.replace(/\r?\n\s*\| /g, ' ');
+
+function write(dir: string, name: string, text: string): string {
+  const p = path.join(dir, name);
+  fs.writeFileSync(p, text, { mode: 0o600 });
+  return p;
+}
+
+describe('age plugins', { skip: noAgePlugins }, () => {
+  for (const [kind, tagRecipient] of [
+    ['classic', TAGTEST_RECIPIENT],
+    ['hybrid', TAGTEST_HYBRID_RECIPIENT],
+  ] as const) {
+    it(`opens a data key age wrapped for age's ${kind} tag test recipient, and age opens what tsops wraps for it`, async () => {
+      const dir = tempDir();
+      const aliceFile = write(dir, 'alice.txt', `${alice.secret}\n`);
+      const tagFile = write(dir, 'tag.txt', `${TAGTEST_IDENTITY}\n`);
+      // a data key written by tsops for alice, taken out by age, and wrapped by age for the tag recipient
+      const file = await encryptJson(dir, 'app.json', [alice.recipient]);
+      const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+      const dataKey = execFileSync(age(), ['-d', '-i', aliceFile], { input: doc.sops.age[0].enc, env: env() });
+      assert.equal(dataKey.length, 32);
+      const enc = execFileSync(age(), ['-a', '-r', tagRecipient], { input: dataKey, env: env(), encoding: 'utf8' });
+      doc.sops.age = [{ recipient: tagRecipient, enc }];
+      fs.writeFileSync(file, JSON.stringify(doc, null, '\t'));
+      const r = await decrypt(dir, 'app.json', { SOPS_AGE_KEY_FILE: tagFile });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout.toString(), 'hunter2');
+      // tsops wraps a new data key for the tag recipient: age opens it, through age's own plugin
+      const rotated = await runCli(['rotate', '-i', 'app.json'], { cwd: dir, env: env({ SOPS_AGE_KEY_FILE: tagFile }) });
+      assert.equal(rotated.code, 0, rotated.stderr);
+      const entry = ageEntries(file)[0]!;
+      assert.equal(entry.recipient, tagRecipient);
+      const newKey = execFileSync(age(), ['-d', '-i', tagFile], { input: entry.enc, env: env() });
+      assert.equal(newKey.length, 32);
+      assert.notDeepEqual(newKey, dataKey, 'rotate made a new data key');
+      assert.equal((await decrypt(dir, 'app.json', { SOPS_AGE_KEY_FILE: tagFile })).stdout.toString(), 'hunter2');
+    });
+  }
+
+  it('unwraps with plugin identities from every identity source, and age opens what tsops wraps', async () => {
+    const dir = tempDir();
+    const key = tsopstestKey();
+    const idFile = write(dir, 'id.txt', `# a plugin identity\n${key.identity}\n`);
+    const file = await encryptJson(dir, 'app.json', [key.recipient]);
+    const entry = ageEntries(file)[0]!;
+    assert.equal(entry.recipient, key.recipient);
+    const dataKey = execFileSync(age(), ['-d', '-i', idFile], { input: entry.enc, env: env() });
+    assert.equal(dataKey.length, 32);
+    const config = path.join(dir, 'config');
+    fs.mkdirSync(path.join(config, 'sops', 'age'), { recursive: true });
+    fs.copyFileSync(idFile, path.join(config, 'sops', 'age', 'keys.txt'));
+    const sources: Array<Record<string, string>> = [
+      { SOPS_AGE_KEY: `${alice.secret} ${key.identity}` },
+      { SOPS_AGE_KEY_FILE: idFile },
+      { SOPS_AGE_KEY_CMD: `cat ${idFile}` },
+      { XDG_CONFIG_HOME: config },
+    ];
+    for (const source of sources) {
+      const r = await decrypt(dir, 'app.json', source);
+      assert.equal(r.code, 0, `${Object.keys(source)[0]}: ${r.stderr}`);
+      assert.equal(r.stdout.toString(), 'hunter2');
+    }
+    // an identity used as a recipient wraps with add-identity, as age -e -i does
+    const own = await encryptJson(dir, 'own.json', [key.identity]);
+    const ownEnc = ageEntries(own)[0]!.enc;
+    assert.equal(execFileSync(age(), ['-d', '-i', idFile], { input: ownEnc, env: env() }).length, 32);
+  });
+
+  it('starts a plugin only when no native key opened the file, and once for all its identities', async () => {
+    const dir = tempDir();
+    const k1 = tsopstestKey();
+    const k2 = tsopstestKey();
+    const log = path.join(dir, 'plugin.log');
+    await encryptJson(dir, 'both.json', [alice.recipient, k1.recipient]);
+    await encryptJson(dir, 'plugin.json', [k1.recipient]);
+    fs.rmSync(log, { force: true });
+    const keys = write(dir, 'keys.txt', `${k2.identity}\n${alice.secret}\n`);
+    const native = await decrypt(dir, 'both.json', { SOPS_AGE_KEY_FILE: keys, TSOPSTEST_LOG: log });
+    assert.equal(native.code, 0, native.stderr);
+    assert.equal(fs.existsSync(log), false, 'the native key opened the file: no plugin ran');
+    const r = await decrypt(dir, 'plugin.json', { SOPS_AGE_KEY_FILE: keys, SOPS_AGE_KEY: k1.identity, TSOPSTEST_LOG: log });
+    assert.equal(r.code, 0, r.stderr);
+    const runs = fs.readFileSync(log, 'utf8').trim().split('\n');
+    assert.equal(runs.length, 1, 'one plugin process');
+    assert.equal(runs[0]!.split(' ').filter((w) => w.startsWith('add-identity:')).length, 2, 'with both identities');
+    assert.match(runs[0]!, /^identity-v1 /);
+  });
+
+  it('works for encrypt rules, SOPS_AGE_RECIPIENTS, Shamir groups, rotate, updatekeys, groups add, set, unset, edit, exec-env and exec-file', async () => {
+    const dir = tempDir();
+    const key = tsopstestKey();
+    const keys = write(dir, 'keys.txt', `${key.identity}\n`);
+    const e = env({ SOPS_AGE_KEY_FILE: keys });
+    fs.writeFileSync(
+      path.join(dir, '.sops.yaml'),
+      `creation_rules:\n  - path_regex: split\\.yaml$\n    shamir_threshold: 2\n    key_groups:\n      - age:\n          - ${alice.recipient}\n      - age:\n          - ${key.recipient}\n  - path_regex: .*\n    age: ${key.recipient}\n`,
+    );
+    fs.writeFileSync(path.join(dir, 'app.yaml'), PLAIN);
+    fs.writeFileSync(path.join(dir, 'split.yaml'), PLAIN);
+    const ok = async (...argv: string[]) => {
+      const r = await runCli(argv, { cwd: dir, env: e });
+      assert.equal(r.code, 0, `${argv.join(' ')}: ${r.stderr}`);
+      return r.stdout.toString();
+    };
+    await ok('encrypt', '-i', 'app.yaml');
+    await ok('encrypt', '-i', 'split.yaml');
+    fs.writeFileSync(path.join(dir, 'byenv.yaml'), PLAIN);
+    const byEnv = await runCli(['encrypt', '-i', 'byenv.yaml'], { cwd: dir, env: { ...e, SOPS_AGE_RECIPIENTS: key.recipient } });
+    assert.equal(byEnv.code, 0, byEnv.stderr);
+    assert.match(await ok('decrypt', 'byenv.yaml'), /hunter2/);
+    const both = await runCli(['decrypt', 'split.yaml'], { cwd: dir, env: { ...e, SOPS_AGE_KEY: alice.secret } });
+    assert.equal(both.code, 0, both.stderr);
+    assert.match(both.stdout.toString(), /hunter2/, 'a native group and a plugin group meet the threshold');
+    const nativeOnly = await runCli(['decrypt', 'split.yaml'], { cwd: dir, env: env({ SOPS_AGE_KEY: alice.secret }) });
+    assert.equal(nativeOnly.code, 128, 'the plugin group is needed');
+    await ok('set', 'app.yaml', '["db"]["password"]', '"s3cret"');
+    await ok('unset', 'app.yaml', '["port"]');
+    const editor = write(dir, 'ed.sh', `#!/bin/sh\nsed -i 's/s3cret/edited/' "$1"\n`);
+    fs.chmodSync(editor, 0o755);
+    const edited = await runCli(['edit', 'app.yaml'], { cwd: dir, env: { ...e, EDITOR: editor } });
+    assert.equal(edited.code, 0, edited.stderr);
+    assert.match(await ok('decrypt', 'app.yaml'), /password: edited/);
+    await ok('rotate', '-i', '--add-age', alice.recipient, 'app.yaml');
+    const aliceOnly = await runCli(['decrypt', 'app.yaml'], { cwd: dir, env: env({ SOPS_AGE_KEY: alice.secret }) });
+    assert.equal(aliceOnly.code, 0, aliceOnly.stderr);
+    await ok('rotate', '-i', '--rm-age', alice.recipient, 'app.yaml');
+    assert.equal((await runCli(['decrypt', 'app.yaml'], { cwd: dir, env: env({ SOPS_AGE_KEY: alice.secret }) })).code, 128);
+    // updatekeys brings in the rule's plugin recipient; groups add puts one in a new group
+    fs.writeFileSync(path.join(dir, 'other.yaml'), 'token: abc\n');
+    await runCli(['encrypt', '-i', '--age', alice.recipient, 'other.yaml'], { cwd: dir, env: e });
+    const upd = await runCli(['updatekeys', '-y', 'other.yaml'], { cwd: dir, env: env({ SOPS_AGE_KEY: alice.secret }) });
+    assert.equal(upd.code, 0, upd.stderr);
+    assert.match(await ok('decrypt', 'other.yaml'), /token: abc/);
+    fs.writeFileSync(path.join(dir, 'env.yaml'), 'TOKEN: xyz\n');
+    await runCli(['encrypt', '-i', '--age', alice.recipient, 'env.yaml'], { cwd: dir, env: e });
+    const grp = await runCli(['groups', 'add', '-i', '-f', 'env.yaml', '--age', key.recipient], {
+      cwd: dir,
+      env: env({ SOPS_AGE_KEY: alice.secret }),
+    });
+    assert.equal(grp.code, 0, grp.stderr);
+    // two groups now, threshold 2: the native key and the plugin together
+    const both2 = await runCli(['exec-env', 'env.yaml', 'printf %s "$TOKEN"'], { cwd: dir, env: { ...e, SOPS_AGE_KEY: alice.secret } });
+    assert.equal(both2.code, 0, both2.stderr);
+    assert.equal(both2.stdout.toString(), 'xyz');
+    const viaFile = await runCli(['exec-file', 'env.yaml', 'cat {}'], { cwd: dir, env: { ...e, SOPS_AGE_KEY: alice.secret } });
+    assert.equal(viaFile.code, 0, viaFile.stderr);
+    assert.match(viaFile.stdout.toString(), /TOKEN: xyz/);
+  });
+});
+
+describe('age plugin requests on the terminal', { skip: noAgePlugins || noScript }, () => {
+  const steps = [
+    { expect: '(1 for "yes", 2 for "no")', type: '1' },
+    { expect: 'tsopstest serial:', type: 'tsops' },
+    { expect: 'tsopstest PIN:', type: '1234' },
+  ];
+
+  it('asks msg, confirm, request-public and request-secret on the terminal, never on stdout', async () => {
+    const dir = tempDir();
+    const key = tsopstestKey();
+    const keys = write(dir, 'keys.txt', `${key.identity}\n`);
+    await encryptJson(dir, 'app.json', [key.recipient]);
+    const out = path.join(dir, 'out.txt');
+    const ask = env({ SOPS_AGE_KEY_FILE: keys, TSOPSTEST_ASK: 'msg,confirm,public,secret' });
+    const bin = [process.execPath, path.resolve('bin/tsops.cjs')];
+    const r = await runOnTerminal([...bin, 'decrypt', 'app.json'], steps, { env: ask, cwd: dir, stdoutFile: out });
+    assert.equal(r.code, 0, r.screen);
+    assert.equal(r.answered, 3);
+    assert.match(r.screen, /age-plugin-tsopstest: touch the tsopstest key/);
+    assert.doesNotMatch(r.screen, /1234/, 'the PIN is not echoed');
+    const printed = fs.readFileSync(out, 'utf8');
+    assert.deepEqual(JSON.parse(printed), { db: { password: 'hunter2' }, port: 5432 }, 'stdout holds the document only');
+    // wrapping asks too (recipient-v1)
+    fs.writeFileSync(path.join(dir, 'new.yaml'), PLAIN);
+    const w = await runOnTerminal([...bin, 'encrypt', '-i', '--age', key.recipient, 'new.yaml'], steps, { env: ask, cwd: dir });
+    assert.equal(w.code, 0, w.screen);
+    assert.match(fs.readFileSync(path.join(dir, 'new.yaml'), 'utf8'), /recipient: age1tsopstest1/);
+  });
+
+  it("a wrong answer fails as the plugin says, with exit 128 and nothing printed", async () => {
+    const dir = tempDir();
+    const key = tsopstestKey();
+    const keys = write(dir, 'keys.txt', `${key.identity}\n`);
+    await encryptJson(dir, 'app.json', [key.recipient]);
+    const out = path.join(dir, 'out.txt');
+    const wrong = [...steps.slice(0, 2), { expect: 'tsopstest PIN:', type: '0000' }];
+    const ask = env({ SOPS_AGE_KEY_FILE: keys, TSOPSTEST_ASK: 'msg,confirm,public,secret' });
+    const bin = [process.execPath, path.resolve('bin/tsops.cjs')];
+    const r = await runOnTerminal([...bin, 'decrypt', 'app.json'], wrong, { env: ask, cwd: dir, stdoutFile: out });
+    assert.equal(r.code, 128, r.screen);
+    assert.match(flat(r.screen), /age-plugin-tsopstest: wrong PIN/);
+    assert.equal(fs.readFileSync(out, 'utf8'), '');
+  });
+
+  it("keeps a plugin's control characters off the terminal", async () => {
+    const dir = tempDir();
+    const key = tsopstestKey();
+    const keys = write(dir, 'keys.txt', `${key.identity}\n`);
+    await encryptJson(dir, 'app.json', [key.recipient]);
+    const bin = [process.execPath, path.resolve('bin/tsops.cjs')];
+    const ask = env({ SOPS_AGE_KEY_FILE: keys, TSOPSTEST_ASK: 'msg', TSOPSTEST_MSG: 'clear\x1b[2J\x1b]0;title\x07 done' });
+    const r = await runOnTerminal([...bin, 'decrypt', 'app.json'], [], { env: ask, cwd: dir });
+    assert.equal(r.code, 0, r.screen);
+    assert.match(r.screen, /age-plugin-tsopstest: clear\[2J\]0;title done/);
+    assert.doesNotMatch(r.screen, /\x1b\[2J|\x07/);
+  });
+
+  it('does not count the time a person takes to answer against the plugin time bound', async () => {
+    const dir = tempDir();
+    const key = tsopstestKey();
+    const keys = write(dir, 'keys.txt', `${key.identity}\n`);
+    await encryptJson(dir, 'app.json', [key.recipient]);
+    const slow = [{ expect: 'tsopstest PIN:', type: '1234', delayMs: 2500 }];
+    const bin = [process.execPath, path.resolve('bin/tsops.cjs')];
+    const ask = env({ SOPS_AGE_KEY_FILE: keys, TSOPSTEST_ASK: 'secret', TSOPS_AGE_PLUGIN_TIMEOUT: '1' });
+    const r = await runOnTerminal([...bin, 'decrypt', '--extract', '["db"]["password"]', 'app.json'], slow, { env: ask, cwd: dir });
+    assert.equal(r.code, 0, r.screen);
+    assert.match(r.screen, /hunter2/);
+  });
+
+  it('without a terminal a request fails with a clear message', async () => {
+    const dir = tempDir();
+    const key = tsopstestKey();
+    const keys = write(dir, 'keys.txt', `${key.identity}\n`);
+    await encryptJson(dir, 'app.json', [key.recipient]);
+    for (const ask of ['secret', 'public', 'confirm', 'msg']) {
+      const r = await runDetached(['decrypt', 'app.json'], { cwd: dir, env: env({ SOPS_AGE_KEY_FILE: keys, TSOPSTEST_ASK: ask }) });
+      assert.equal(r.code, 128, r.stderr);
+      assert.match(r.stderr, /age-plugin-tsopstest (asks for a secret|asks for a value|asks for a confirmation|has a message to show), but there is no terminal/);
+      assert.equal(r.stdout.length, 0);
+    }
+  });
+});
+
+describe('age plugin failures', { skip: noAgePlugins }, () => {
+  it('names a plugin missing from PATH: exit 128 on decrypt, exit 1 on encrypt, the file unchanged', async () => {
+    const dir = tempDir();
+    const key = tsopstestKey();
+    await encryptJson(dir, 'app.json', [key.recipient]);
+    const missing = await decrypt(dir, 'app.json', { SOPS_AGE_KEY: key.identity, PATH: process.env['PATH'] });
+    assert.equal(missing.code, 128);
+    assert.match(flat(missing.stderr), /age-plugin-tsopstest: executable file not found in \$PATH/);
+    assert.match(flat(missing.stderr), /SOPS_AGE_KEY: 1 identity \(through age-plugin-tsopstest\)/, 'the report lists the plugin identity');
+    assert.doesNotMatch(missing.stderr, /AGE-PLUGIN-TSOPSTEST-1/, 'never the identity itself');
+    const plain = write(dir, 'plain.yaml', PLAIN);
+    const enc = await runCli(['encrypt', '-i', '--age', key.recipient, 'plain.yaml'], { cwd: dir, env: cleanEnv() });
+    assert.equal(enc.code, 1);
+    assert.match(enc.stderr, /age-plugin-tsopstest: executable file not found in \$PATH/);
+    assert.equal(fs.readFileSync(plain, 'utf8'), PLAIN);
+  });
+
+  it('shows the plugin error, a crash, a hang and a protocol violation, changing nothing on disk', async () => {
+    const dir = tempDir();
+    const key = tsopstestKey();
+    const keys = write(dir, 'keys.txt', `${key.identity}\n`);
+    const file = await encryptJson(dir, 'app.json', [key.recipient]);
+    const before = fs.readFileSync(file);
+    const cases: Array<[string, RegExp]> = [
+      ['error', /age-plugin-tsopstest: the tsopstest key is locked/],
+      ['crash', /tsopstest: simulated crash[\s\S]*age-plugin-tsopstest exited \(exit status 3\) before finishing/],
+      ['hang', /age-plugin-tsopstest did not answer within 1 seconds/],
+      ['garbage', /age-plugin-tsopstest spoke the age plugin protocol wrongly: it sent a line that does not start a stanza/],
+      ['short-key', /spoke the age plugin protocol wrongly: a file key that is not 16 bytes/],
+    ];
+    for (const [fault, expected] of cases) {
+      const extra = { SOPS_AGE_KEY_FILE: keys, TSOPSTEST_FAULT: fault, TSOPS_AGE_PLUGIN_TIMEOUT: '1' };
+      const started = Date.now();
+      const r = await decrypt(dir, 'app.json', extra);
+      assert.equal(r.code, 128, `${fault}: ${r.stderr}`);
+      assert.match(flat(r.stderr), expected, fault);
+      assert.equal(r.stdout.length, 0);
+      assert.ok(Date.now() - started < 15_000, `${fault} is bounded in time`);
+      const rot = await runCli(['rotate', '-i', 'app.json'], { cwd: dir, env: env(extra) });
+      assert.equal(rot.code, 128, `${fault} rotate: ${rot.stderr}`);
+      assert.deepEqual(fs.readFileSync(file), before, `${fault}: the file is unchanged`);
+    }
+    const wrapCases: Array<[string, RegExp]> = [
+      ['error', /age-plugin-tsopstest: the tsopstest key is locked/],
+      ['hang', /did not answer within 1 seconds/],
+      ['no-stanza', /protocol wrongly: no recipient stanza/],
+      ['wrong-index', /protocol wrongly: a recipient-stanza for a file it was not given/],
+    ];
+    const plain = write(dir, 'plain.yaml', PLAIN);
+    for (const [fault, expected] of wrapCases) {
+      const r = await runCli(['encrypt', '-i', '--age', key.recipient, 'plain.yaml'], {
+        cwd: dir,
+        env: env({ TSOPSTEST_FAULT: fault, TSOPS_AGE_PLUGIN_TIMEOUT: '1' }),
+      });
+      assert.equal(r.code, 1, `${fault}: ${r.stderr}`);
+      assert.match(flat(r.stderr), expected, fault);
+      assert.equal(fs.readFileSync(plain, 'utf8'), PLAIN);
+    }
+  });
+
+  it('refuses malformed plugin recipients and identities without quoting an identity', async () => {
+    const dir = tempDir();
+    write(dir, 'plain.yaml', PLAIN);
+    const bad = await runCli(['encrypt', '--age', 'age1tsopstest1qqqqqqqq', 'plain.yaml'], { cwd: dir, env: env() });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /malformed age plugin recipient "age1tsopstest1qqqqqqqq"/);
+    const key = tsopstestKey();
+    await encryptJson(dir, 'app.json', [key.recipient]);
+    const broken = `${key.identity.slice(0, -1)}${key.identity.endsWith('Q') ? 'P' : 'Q'}`;
+    const r = await decrypt(dir, 'app.json', { SOPS_AGE_KEY: broken });
+    assert.equal(r.code, 128);
+    assert.match(r.stderr, /malformed plugin identity \(line 1\)/);
+    assert.doesNotMatch(r.stderr, new RegExp(broken.slice(25)));
+  });
+});
