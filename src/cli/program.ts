@@ -20,6 +20,7 @@ import { registerFileStatus } from './filestatus.js';
 import { registerRotate } from './rotate.js';
 import { registerUpdateKeys } from './updatekeys.js';
 import { registerGroups } from './groups.js';
+import { registerGit, registerRecipients } from './git.js';
 import { VERSION } from '../version.js';
 
 /** Long flags sops accepts with a single dash (Go's flag package); rewritten to `--name`. */
@@ -123,6 +124,8 @@ export function buildProgram(io: Io): Command {
   registerRotate(program, io);
   registerUpdateKeys(program, io);
   registerGroups(program, io);
+  registerGit(program, io);
+  registerRecipients(program, io);
   registerEdit(program, io);
   registerSet(program, io);
   registerUnset(program, io);

@@ -3,11 +3,13 @@ import type { SopsDocument } from '../core/document.js';
 import { unwrapDataKey } from '../keys/data-key.js';
 import type { CommandContext } from './context.js';
 import { withFileAsync } from './files.js';
+import { recipientNamer } from './recipient-names.js';
 
 /** The file's data key; the caller owns it and zeroes it when done (see {@link withDataKey}). */
 export async function openDataKey(ctx: CommandContext, doc: SopsDocument, name: string): Promise<Uint8Array> {
   const loader = ctx.identities();
-  return withFileAsync(name, () => unwrapDataKey(doc.metadata.keyGroups, doc.metadata.shamirThreshold, loader));
+  const nameOf = recipientNamer(ctx);
+  return withFileAsync(name, () => unwrapDataKey(doc.metadata.keyGroups, doc.metadata.shamirThreshold, loader, { nameOf }));
 }
 
 /**

@@ -28,6 +28,7 @@ import {
   useColor,
   type KeyGroupsDiff,
 } from './key-diff.js';
+import { recipientNamer } from './recipient-names.js';
 import { scanRepository } from './repo-scan.js';
 import { refuseForeignKeys, rekeyDocument } from './rotate.js';
 import { renderEncrypted } from './sops-file.js';
@@ -136,7 +137,7 @@ export function planKeyUpdate(name: string, input: Input, doc: SopsDocument, rul
 export async function applyKeyUpdate(ctx: CommandContext, plan: KeyUpdatePlan, rotate: boolean): Promise<Uint8Array> {
   const md = plan.doc.metadata;
   if (rotate) refuseForeignKeys(plan.groups, plan.name, 'replace the data key');
-  const unwrapped = await withFileAsync(plan.name, () => unwrapDataKeyPayloads(md.keyGroups, md.shamirThreshold, ctx.identities()));
+  const unwrapped = await withFileAsync(plan.name, () => unwrapDataKeyPayloads(md.keyGroups, md.shamirThreshold, ctx.identities(), { nameOf: recipientNamer(ctx) }));
   try {
     if (rotate) {
       const cipher = withFile(plan.name, () => decryptDocument(plan.doc, unwrapped.dataKey, { compileRegex: ctx.compileRegex }));
@@ -247,7 +248,7 @@ async function prepareListedFile(ctx: CommandContext, config: SopsConfig, file: 
     log(ctx, `File ${abs} already up to date`);
     return;
   }
-  ctx.io.stdout.write(formatKeyGroupsDiff(plan.diff, { color: useColor(ctx.io.stdout.isTTY, ctx.io.env) }));
+  ctx.io.stdout.write(formatKeyGroupsDiff(plan.diff, { color: useColor(ctx.io.stdout.isTTY, ctx.io.env) }, recipientNamer(ctx)));
   if (options.dryRun) {
     log(ctx, `File ${abs} would be updated (dry run, nothing written)`);
     return;
@@ -328,7 +329,8 @@ async function updateRepository(ctx: CommandContext, config: SopsConfig, options
     return;
   }
   const style = { color: useColor(ctx.io.stdout.isTTY, ctx.io.env) };
-  for (const p of plans) ctx.io.stdout.write(`${p.name}:\n${formatKeyGroupsDiff(p.diff, style)}`);
+  const nameOf = recipientNamer(ctx);
+  for (const p of plans) ctx.io.stdout.write(`${p.name}:\n${formatKeyGroupsDiff(p.diff, style, nameOf)}`);
   const finish = () => {
     if (failed > 0) {
       throw new TsopsError('GENERIC', `failed updating keys of ${failed} file(s)`, { hint: 'the errors are listed above, one per file' });

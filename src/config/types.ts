@@ -61,4 +61,6 @@ export interface SopsConfig {
   /** undefined when the file has no `creation_rules` (sops then behaves as if there were no config). */
   creationRules: CreationRule[] | undefined;
   stores: StoresConfig;
+  /** Names given to keys by YAML anchors (`- &alice age1…`): key identity → anchor name. */
+  recipientNames?: ReadonlyMap<string, string>;
 }

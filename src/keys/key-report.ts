@@ -25,6 +25,8 @@ export interface DataKeyFailure {
   readonly threshold: number;
   /** What each identity source gave. */
   readonly sources: readonly SourceOutcome[];
+  /** Names of keys from `.sops.yaml` anchors, shown beside the recipient. */
+  readonly nameOf?: KeyNamer | undefined;
 }
 
 const SECRET_PATTERNS: RegExp[] = [
@@ -73,8 +75,18 @@ function indent(text: string, prefix: string): string {
     .join('\n');
 }
 
-function formatKey(key: KeyAttempt): string {
-  const header = `${shortRecipient(key.name)}: ${key.ok ? 'SUCCESS' : 'FAILED'}`;
+/** Names keys by their identity string (the anchors of `.sops.yaml`); undefined when unnamed. */
+export type KeyNamer = (id: string) => string | undefined;
+
+/** `alice (age1ql3z…)` for a named key, the shortened recipient otherwise. */
+function shownKey(id: string, nameOf: KeyNamer | undefined): string {
+  const name = nameOf?.(id);
+  if (name === undefined) return shortRecipient(id);
+  return `${name} (${id.length <= 24 ? id : `${id.slice(0, 12)}…${id.slice(-6)}`})`;
+}
+
+function formatKey(key: KeyAttempt, nameOf?: KeyNamer): string {
+  const header = `${shownKey(key.name, nameOf)}: ${key.ok ? 'SUCCESS' : 'FAILED'}`;
   if (key.ok || key.errors.length === 0) return header;
   const reasons = key.errors.map((e) => {
     const block = indent(wordWrap(e, 60), '  | ');
@@ -83,10 +95,10 @@ function formatKey(key: KeyAttempt): string {
   return `${header}\n${indent(reasons.join('\n\n'), '  ')}`;
 }
 
-function formatGroup(group: GroupAttempt, index: number): string {
+function formatGroup(group: GroupAttempt, index: number, nameOf?: KeyNamer): string {
   const header = `Group ${index}: ${group.ok ? 'SUCCESS' : 'FAILED'}`;
   if (group.keys.length === 0) return header;
-  return `${header}\n${indent(group.keys.map(formatKey).join('\n'), '  ')}`;
+  return `${header}\n${indent(group.keys.map((k) => formatKey(k, nameOf)).join('\n'), '  ')}`;
 }
 
 /** One line describing a source's outcome, e.g. `SOPS_AGE_KEY_FILE (/k.txt): 1 identity for age1…`. */
@@ -147,7 +159,7 @@ export function formatAgeKeyError(
 
 /** The multi-line details of the data-key failure (spec §4.5), followed by the identity sources. */
 export function formatDataKeyFailure(failure: DataKeyFailure): string {
-  const groups = failure.groups.map(formatGroup).join('\n\n');
+  const groups = failure.groups.map((g, i) => formatGroup(g, i, failure.nameOf)).join('\n\n');
   const succeeded = failure.groups.filter((g) => g.ok).length;
   const trailer =
     failure.threshold === 0

@@ -1,0 +1,153 @@
+/**
+ * The merge driver (`tsops git merge-driver %O %A %B %P`): git gives the common ancestor, ours
+ * and theirs as temp files and takes %A as the result. Sops files merge value by value on their
+ * decrypted trees and are written encrypted with ours' data key and recipients: values unchanged
+ * keep their ciphertext, the MAC is fresh. A conflict keeps both sides inside the value, still
+ * encrypted, and exits non-zero so git marks the file conflicted. Other files merge as text.
+ */
+import { ValueCipher } from '../core/cipher.js';
+import { TsopsError, messageOf } from '../errors.js';
+import { formatForPath } from '../formats/index.js';
+import { masterKeyId } from '../core/metadata.js';
+import type { Branches } from '../core/tree.js';
+import type { CommandContext } from '../commands/context.js';
+import { encryptAndRender } from '../commands/sops-file.js';
+import { DocumentCountConflict, mergeBranches } from './merge-tree.js';
+import { classifySide, decryptSide, type DecryptedSide } from './sops-side.js';
+import type { SopsDocument } from '../core/document.js';
+
+export interface MergeDriverOptions {
+  /** %O: the common ancestor (empty when the file was added on both sides). */
+  base: string;
+  /** %A: ours, and where the result goes. */
+  ours: string;
+  /** %B: theirs. */
+  theirs: string;
+  /** %P: the path in the repository, which decides the format. */
+  path: string;
+}
+
+const CONFLICT = 1;
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
+
+function recipientsOf(doc: SopsDocument): string {
+  return JSON.stringify(doc.metadata.keyGroups.map((g) => g.map((k) => `${k.type}:${masterKeyId(k)}`).sort()));
+}
+
+export async function mergeDriverCommand(ctx: CommandContext, o: MergeDriverOptions): Promise<void> {
+  const read = (p: string) => ctx.io.readFile(ctx.absolute(p));
+  const baseBytes = read(o.base);
+  const oursBytes = read(o.ours);
+  const theirsBytes = read(o.theirs);
+  const format = formatForPath(o.path);
+  const store = ctx.store(format);
+  const ours = classifySide(store, oursBytes);
+  const theirs = classifySide(store, theirsBytes);
+  if (ours.kind !== 'sops' || theirs.kind !== 'sops') {
+    if (ours.kind === 'sops' || theirs.kind === 'sops') {
+      ctx.warn(`${o.path}: only one side is a sops file, merging it as text`);
+    }
+    return mergeAsText(ctx, o);
+  }
+  const base = classifySide(store, baseBytes);
+
+  const opened: DecryptedSide[] = [];
+  try {
+    const open = async (doc: SopsDocument, side: string): Promise<DecryptedSide> => {
+      try {
+        const d = await decryptSide(ctx, doc, `${o.path} (${side})`);
+        opened.push(d);
+        return d;
+      } catch (e) {
+        if (!(e instanceof TsopsError)) throw e;
+        throw new TsopsError(e.code, `cannot merge ${o.path}: ${messageOf(e)}`, {
+          details: e.details,
+          hint: 'the file is left as ours and marked conflicted; merge it where all sides can be decrypted',
+          cause: e,
+        });
+      }
+    };
+    const oursSide = await open(ours.doc, 'ours');
+    const theirsSide = await open(theirs.doc, 'theirs');
+    let baseBranches: Branches | undefined;
+    if (base.kind === 'sops') {
+      try {
+        baseBranches = (await open(base.doc, 'base')).doc.branches;
+      } catch (e) {
+        // Without the ancestor every difference is a conflict, which is still safe to write.
+        ctx.warn(`${o.path}: the common ancestor cannot be decrypted (${messageOf(e).split('\n')[0]}); every difference is a conflict`);
+      }
+    } else if (base.kind === 'plain') {
+      ctx.warn(`${o.path}: the common ancestor is not a sops file; every difference is a conflict`);
+    }
+
+    // Values the selector leaves clear are written clear: the sides must agree on what is encrypted.
+    if (JSON.stringify(oursSide.doc.metadata.selector) !== JSON.stringify(theirsSide.doc.metadata.selector)) {
+      throw new TsopsError('GENERIC', `cannot merge ${o.path}: ours and theirs encrypt different values (their unencrypted/encrypted rules differ)`, {
+        hint: 'the file is left as ours and marked conflicted; make both sides use the same rule, then merge again',
+        exitCode: CONFLICT,
+      });
+    }
+
+    let merged;
+    try {
+      merged = mergeBranches(baseBranches, oursSide.doc.branches, theirsSide.doc.branches);
+    } catch (e) {
+      if (!(e instanceof DocumentCountConflict)) throw e;
+      throw new TsopsError('GENERIC', `cannot merge ${o.path}: ${e.message}`, {
+        hint: 'the file is left as ours and marked conflicted; resolve it with `tsops edit`',
+        exitCode: CONFLICT,
+      });
+    }
+
+    const sameKey = sameBytes(oursSide.dataKey, theirsSide.dataKey);
+    // Under the same data key theirs' IVs reproduce theirs' ciphertexts, so values taken from
+    // theirs keep them too; under another key only ours' IVs may be used.
+    const stash = sameKey ? new Map([...theirsSide.cipher.ivStash(), ...oursSide.cipher.ivStash()]) : oursSide.cipher.ivStash();
+    const cipher = new ValueCipher(oursSide.dataKey, stash);
+    const doc: SopsDocument = { branches: merged.branches, metadata: { ...oursSide.doc.metadata } };
+    const input = { bytes: oursBytes, name: o.path, filePath: ctx.absolute(o.ours), inputFormat: format, outputFormat: format };
+    const out = encryptAndRender(ctx, { doc, input, name: o.path }, cipher);
+
+    if (recipientsOf(ours.doc) !== recipientsOf(theirs.doc)) {
+      ctx.warn(`${o.path}: theirs has other recipients; the merged file keeps ours' (run \`tsops updatekeys ${o.path}\` if theirs removed one)`);
+    } else if (!sameKey) {
+      ctx.warn(`${o.path}: theirs rotated the data key; the merged file keeps ours' (run \`tsops rotate -i ${o.path}\` if theirs rotated to revoke a key)`);
+    }
+
+    try {
+      ctx.io.writeFileAtomic(ctx.absolute(o.ours), out);
+    } catch (e) {
+      throw new TsopsError('WRITE_OUTPUT', `could not write the merge of ${o.path}: ${messageOf(e)}`, { cause: e });
+    }
+    if (merged.conflicts.length > 0) {
+      const n = merged.conflicts.length;
+      throw new TsopsError('GENERIC', `${o.path}: ${n} conflicting value${n === 1 ? '' : 's'} at ${merged.conflicts.join(', ')}; both sides are kept, encrypted`, {
+        hint: `resolve them with \`tsops edit ${o.path}\` (look for <<<<<<< ours), then \`git add ${o.path}\``,
+        exitCode: CONFLICT,
+      });
+    }
+  } finally {
+    for (const d of opened) d.dataKey.fill(0);
+  }
+}
+
+/** `git merge-file`, which writes the result (with conflict markers) into ours. */
+async function mergeAsText(ctx: CommandContext, o: MergeDriverOptions): Promise<void> {
+  const r = await ctx.io.run(
+    ['git', 'merge-file', '-L', 'ours', '-L', 'base', '-L', 'theirs', ctx.absolute(o.ours), ctx.absolute(o.base), ctx.absolute(o.theirs)],
+    { env: { ...ctx.io.env } },
+  );
+  if (r.code === 0) return;
+  const err = Buffer.from(r.stderr).toString('utf8').trim();
+  if (r.code > 0 && r.code < 128) {
+    throw new TsopsError('GENERIC', `${o.path}: ${r.code} conflict${r.code === 1 ? '' : 's'} in a file merged as text`, {
+      hint: 'resolve the conflict markers, then `git add` the file',
+      exitCode: CONFLICT,
+    });
+  }
+  throw new TsopsError('GENERIC', `${o.path}: git merge-file failed${err === '' ? '' : `: ${err.split('\n')[0]}`}`, { exitCode: CONFLICT });
+}
