@@ -37,10 +37,11 @@ export async function recipientsCommand(ctx: CommandContext, options: Recipients
     const t = doc.metadata.shamirThreshold;
     const rule =
       groups.length <= 1 ? 'any one key opens it'
-      : `a key from each of ${t === 0 || t >= groups.length ? 'all' : `any ${t} of the`} ${groups.length} groups opens it`;
+      : t === 0 || t >= groups.length ? 'a key of every group is needed'
+      : `keys of any ${t} of the groups open it`;
     out += `${file}: ${groups.length} key group${groups.length === 1 ? '' : 's'}, ${rule}\n`;
     groups.forEach((group, i) => {
-      out += `  group ${i + 1}${groups.length > 1 ? (t > 0 ? ` (shamir_threshold: ${t})` : '') : ''}\n`;
+      out += `  group ${i + 1}\n`;
       const rows = group.map((k) => {
         const id = masterKeyId(k);
         return [nameOf(id) ?? '-', keyTypeLabel(k), id] as const;
