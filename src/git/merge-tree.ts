@@ -131,6 +131,7 @@ export function renderSide(v: Value | undefined): string {
   if (v === undefined) return DELETED_TEXT;
   if (typeof v === 'string') return v;
   if (v === null) return 'null';
+  if (typeof v === 'boolean') return String(v);
   if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
   if (isMap(v) || isList(v)) return JSON.stringify(toJson(v), null, 2);
   return scalarText(v);
