@@ -3,20 +3,18 @@
  * diff, the no-key report and `tsops recipients`. Keys without an anchor show as before.
  */
 import type { SopsConfig } from '../config/types.js';
+import { shortRecipient } from '../keys/age.js';
 import type { CommandContext } from './context.js';
 
 /** Looks up a key's name by its identity string (age: the recipient); undefined when unnamed. */
 export type RecipientNamer = (id: string) => string | undefined;
 
-/** A recipient shortened for a line that also shows its name. */
+/**
+ * The identity shown beside a name: whole, so it can be compared and copied, except the very long
+ * ones (post-quantum and RSA keys), shortened as the no-key report shortens them.
+ */
 export function shortKeyId(id: string): string {
-  const space = id.indexOf(' ');
-  // ssh keys all start alike (`ssh-ed25519 AAAAC3Nz…`): their type and the end of the key tell them apart
-  if (space > 0) {
-    const key = id.slice(space + 1).split(' ')[0] ?? '';
-    return key.length <= 16 ? id : `${id.slice(0, space)} …${key.slice(-10)}`;
-  }
-  return id.length <= 24 ? id : `${id.slice(0, 12)}…${id.slice(-6)}`;
+  return shortRecipient(id);
 }
 
 /** The name of the key `id` in `config`, or undefined. */
@@ -25,7 +23,7 @@ export function recipientName(config: SopsConfig | undefined, id: string): strin
 }
 
 /**
- * How a key is shown to people: `alice (age1ql3zkfm…k7x3ab)` when `.sops.yaml` names it, else the
+ * How a key is shown to people: `alice (age1ql3z…)` when `.sops.yaml` names it, else the
  * identity string unchanged.
  */
 export function recipientDisplayName(config: SopsConfig | undefined, id: string): string {

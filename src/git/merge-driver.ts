@@ -13,7 +13,7 @@ import type { Branches } from '../core/tree.js';
 import type { CommandContext } from '../commands/context.js';
 import { encryptAndRender } from '../commands/sops-file.js';
 import { DocumentCountConflict, mergeBranches } from './merge-tree.js';
-import { classifySide, decryptSide, type DecryptedSide } from './sops-side.js';
+import { classifySide, decryptSide, readGitFile, type DecryptedSide } from './sops-side.js';
 import type { SopsDocument } from '../core/document.js';
 
 export interface MergeDriverOptions {
@@ -38,7 +38,7 @@ function recipientsOf(doc: SopsDocument): string {
 }
 
 export async function mergeDriverCommand(ctx: CommandContext, o: MergeDriverOptions): Promise<void> {
-  const read = (p: string) => ctx.io.readFile(ctx.absolute(p));
+  const read = (p: string) => readGitFile(ctx, p);
   const baseBytes = read(o.base);
   const oursBytes = read(o.ours);
   const theirsBytes = read(o.theirs);

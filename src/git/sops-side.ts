@@ -3,11 +3,21 @@
  * that can be decrypted with this run's identities.
  */
 import { ValueCipher } from '../core/cipher.js';
+import { TsopsError, messageOf } from '../errors.js';
 import { decryptDocument, type SopsDocument } from '../core/document.js';
 import { parseMetadata } from '../core/metadata.js';
 import type { Store } from '../formats/format.js';
 import type { CommandContext } from '../commands/context.js';
 import { openDataKey } from '../commands/data-key.js';
+
+/** A file git handed over; unreadable is exit 2 with the path, not a stack trace. */
+export function readGitFile(ctx: CommandContext, p: string): Uint8Array {
+  try {
+    return ctx.io.readFile(ctx.absolute(p));
+  } catch (e) {
+    throw new TsopsError('READ_INPUT', `could not read ${p}: ${messageOf(e)}`, { cause: e });
+  }
+}
 
 export type Side = { kind: 'empty' } | { kind: 'plain' } | { kind: 'sops'; doc: SopsDocument };
 

@@ -6,10 +6,10 @@
 import { messageOf } from '../errors.js';
 import { formatForPath } from '../formats/index.js';
 import type { CommandContext } from '../commands/context.js';
-import { classifySide, decryptSide } from './sops-side.js';
+import { classifySide, decryptSide, readGitFile } from './sops-side.js';
 
 export async function textconvCommand(ctx: CommandContext, file: string): Promise<void> {
-  const bytes = ctx.io.readFile(ctx.absolute(file));
+  const bytes = readGitFile(ctx, file);
   // git names its temp copy of an old version `XXXXXX_<name>`, so the extension still tells the format
   const format = formatForPath(file);
   const store = ctx.store(format);

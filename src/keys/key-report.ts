@@ -82,7 +82,7 @@ export type KeyNamer = (id: string) => string | undefined;
 function shownKey(id: string, nameOf: KeyNamer | undefined): string {
   const name = nameOf?.(id);
   if (name === undefined) return shortRecipient(id);
-  return `${name} (${id.length <= 24 ? id : `${id.slice(0, 12)}…${id.slice(-6)}`})`;
+  return `${name} (${shortRecipient(id)})`;
 }
 
 function formatKey(key: KeyAttempt, nameOf?: KeyNamer): string {

@@ -14,7 +14,8 @@ const alice = await key();
 const bob = await key();
 const carol = await key();
 const quantum = await generateAgeKeyFile({ pq: true, now: new Date() });
-const short = (r: string): string => `${r.slice(0, 12)}…${r.slice(-6)}`;
+// long (post-quantum) recipients are shortened as the no-key report does; X25519 ones stay whole
+const short = (r: string): string => (r.length <= 80 ? r : `${r.slice(0, 24)}…${r.slice(-12)}`);
 
 function workspace(configText: string) {
   const dir = tempDir();
@@ -32,6 +33,7 @@ describe('recipient names', () => {
     const c = parseConfig(`${NAMED('  - age: *alice\n')}x: &both ${alice.recipient},${bob.recipient}\n`, '/repo/.sops.yaml');
     assert.equal(c.recipientNames?.get(alice.recipient), 'alice');
     assert.equal(c.recipientNames?.get(bob.recipient), 'bob');
+    assert.equal(recipientDisplayName(c, quantum.recipient), `quantum (${quantum.recipient.slice(0, 24)}…${quantum.recipient.slice(-12)})`);
     assert.equal(recipientDisplayName(c, alice.recipient), `alice (${short(alice.recipient)})`);
     // no anchor of its own: shown as it is
     assert.equal(recipientDisplayName(c, carol.recipient), carol.recipient);

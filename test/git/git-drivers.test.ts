@@ -267,6 +267,45 @@ describe('the merge driver', () => {
     assert.deepEqual(fs.readdirSync(path.join(repo.dir, 'secrets')), ['app.yaml']);
   });
 
+  it('merges JSON files too', async () => {
+    const repo = await wiredRepo();
+    assert.equal((await repo.tsops(['git', 'setup', '*.json'])).code, 0);
+    repo.write('cfg.json', '{\n\t"a": "one",\n\t"b": 2,\n\t"c": {\n\t\t"d": true\n\t}\n}\n');
+    assert.equal((await repo.tsops(['encrypt', '-i', '--age', alice.recipient, 'cfg.json'])).code, 0);
+    repo.commitAll('json');
+    repo.ok(['checkout', '-q', '-b', 'feature']);
+    assert.equal((await repo.tsops(['set', 'cfg.json', '["c"]["d"]', 'false'])).code, 0);
+    repo.commitAll('feature');
+    repo.ok(['checkout', '-q', 'main']);
+    assert.equal((await repo.tsops(['set', 'cfg.json', '["a"]', '"uno"'])).code, 0);
+    repo.commitAll('main');
+    const m = repo.git(['merge', '--no-edit', 'feature']);
+    assert.equal(m.code, 0, m.stdout + m.stderr);
+    const expected = { a: 'uno', b: 2, c: { d: false } };
+    assert.deepEqual(await decryptSops(repo.read('cfg.json'), { fileType: 'json', secretKey: aliceSecret }), expected);
+    const d = await repo.tsops(['decrypt', 'cfg.json']);
+    assert.deepEqual(JSON.parse(d.stdout.toString()), expected);
+  });
+
+  it('refuses to merge sides that encrypt different values, leaving ours', async () => {
+    const repo = await wiredRepo();
+    repo.ok(['checkout', '-q', '-b', 'feature']);
+    // re-encrypted so that only keys matching ^pass are encrypted: api_key would be written in clear
+    const plain = await repo.tsops(['decrypt', FILE]);
+    repo.write(FILE, plain.stdout.toString().replace('port: 5432', 'port: 5433'));
+    assert.equal((await repo.tsops(['encrypt', '-i', '--encrypted-regex', '^pass', FILE])).code, 0);
+    repo.commitAll('feature');
+    repo.ok(['checkout', '-q', 'main']);
+    await set(repo, '["api_key"]', '"main-key"');
+    repo.commitAll('main');
+    const ours = repo.read(FILE);
+    const m = repo.git(['merge', '--no-edit', 'feature']);
+    assert.notEqual(m.code, 0);
+    assert.match(m.stderr, /cannot merge secrets\/app\.yaml: ours and theirs encrypt different values/);
+    assert.deepEqual(conflicted(repo), [FILE]);
+    assert.equal(repo.read(FILE), ours);
+  });
+
   it('merges a file under the pattern that is not a sops file as text', async () => {
     const repo = await wiredRepo();
     repo.write('secrets/notes.yaml', 'a: 1\nb: 2\nc: 3\nd: 4\ne: 5\n');
