@@ -63,7 +63,8 @@ export async function mergeDriverCommand(ctx: CommandContext, o: MergeDriverOpti
         return d;
       } catch (e) {
         if (!(e instanceof TsopsError)) throw e;
-        throw new TsopsError(e.code, `cannot merge ${o.path}: ${messageOf(e)}`, {
+        // the message already starts with `<path> (<side>): `
+        throw new TsopsError(e.code, `cannot merge ${messageOf(e)}`, {
           details: e.details,
           hint: 'the file is left as ours and marked conflicted; merge it where all sides can be decrypted',
           cause: e,

@@ -9,6 +9,7 @@ import { parseMetadata } from '../core/metadata.js';
 import type { Store } from '../formats/format.js';
 import type { CommandContext } from '../commands/context.js';
 import { openDataKey } from '../commands/data-key.js';
+import { withFile } from '../commands/files.js';
 
 /** A file git handed over; unreadable is exit 2 with the path, not a stack trace. */
 export function readGitFile(ctx: CommandContext, p: string): Uint8Array {
@@ -43,7 +44,7 @@ export interface DecryptedSide {
 export async function decryptSide(ctx: CommandContext, doc: SopsDocument, name: string, rememberIvs = true): Promise<DecryptedSide> {
   const dataKey = await openDataKey(ctx, doc, name);
   try {
-    const cipher = decryptDocument(doc, dataKey, { compileRegex: ctx.compileRegex, rememberIvs });
+    const cipher = withFile(name, () => decryptDocument(doc, dataKey, { compileRegex: ctx.compileRegex, rememberIvs }));
     return { doc, dataKey, cipher };
   } catch (e) {
     dataKey.fill(0);

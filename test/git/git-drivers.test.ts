@@ -261,10 +261,30 @@ describe('the merge driver', () => {
     const env = { ...repo.env, SOPS_AGE_KEY_FILE: path.join(repo.dir, 'no-such-keys.txt') };
     const m = repo.git(['merge', '--no-edit', 'feature'], env);
     assert.notEqual(m.code, 0);
-    assert.match(m.stderr, /cannot merge secrets\/app\.yaml: secrets\/app\.yaml \(ours\): failed to get the data key/);
+    assert.match(m.stderr, /cannot merge secrets\/app\.yaml \(ours\): failed to get the data key/);
     assert.deepEqual(conflicted(repo), [FILE]);
     assert.equal(repo.read(FILE), ours);
     assert.deepEqual(fs.readdirSync(path.join(repo.dir, 'secrets')), ['app.yaml']);
+  });
+
+  it('refuses a side that was tampered with, leaving ours', async () => {
+    const repo = await wiredRepo();
+    repo.ok(['checkout', '-q', '-b', 'feature']);
+    const text = repo.read(FILE);
+    const port = encOf(text, 'port');
+    // another value's ciphertext moved under port: each value is bound to its key path
+    repo.write(FILE, text.replace(port, encOf(text, 'api_key')));
+    repo.commitAll('tampered');
+    repo.ok(['checkout', '-q', 'main']);
+    await set(repo, '["api_key"]', '"main-key"');
+    repo.commitAll('main');
+    const ours = repo.read(FILE);
+    const m = repo.git(['merge', '--no-edit', 'feature']);
+    assert.notEqual(m.code, 0);
+    assert.match(m.stderr, /cannot merge secrets\/app\.yaml \(theirs\): could not decrypt value at port:/);
+    assert.doesNotMatch(m.stderr, /main-key|base-key/);
+    assert.deepEqual(conflicted(repo), [FILE]);
+    assert.equal(repo.read(FILE), ours);
   });
 
   it('merges JSON files too', async () => {
@@ -319,6 +339,8 @@ describe('the merge driver', () => {
     const m = repo.git(['merge', '--no-edit', 'feature']);
     assert.equal(m.code, 0, m.stdout + m.stderr);
     assert.equal(repo.read('secrets/notes.yaml'), 'a: one\nb: 2\nc: 3\nd: 4\ne: five\n');
+    // and its diffs are the file's own lines
+    assert.match(repo.ok(['log', '-p', '-1', 'feature', '--', 'secrets/notes.yaml']), /^-e: 5\n\+e: five$/m);
 
     repo.ok(['checkout', '-q', '-b', 'feature2']);
     repo.write('secrets/notes.yaml', 'a: theirs\nb: 2\nc: 3\nd: 4\ne: five\n');
