@@ -1,15 +1,15 @@
 /**
  * The merge driver (`tsops git merge-driver %O %A %B %P`): git gives the common ancestor, ours
  * and theirs as temp files and takes %A as the result. Sops files merge value by value on their
- * decrypted trees and are written encrypted with ours' data key and recipients: values unchanged
- * keep their ciphertext, the MAC is fresh. A conflict keeps both sides inside the value, still
- * encrypted, and exits non-zero so git marks the file conflicted. Other files merge as text.
+ * decrypted trees and are written encrypted with ours' data key and recipients (theirs' when only
+ * theirs changed them): values unchanged keep their ciphertext, the MAC is fresh. A conflict keeps
+ * both sides inside the value, still encrypted, and exits non-zero so git marks the file
+ * conflicted. Other files merge as text.
  */
 import { ValueCipher } from '../core/cipher.js';
 import { TsopsError, messageOf } from '../errors.js';
 import { formatForPath } from '../formats/index.js';
 import { masterKeyId } from '../core/metadata.js';
-import type { Branches } from '../core/tree.js';
 import type { CommandContext } from '../commands/context.js';
 import { encryptAndRender } from '../commands/sops-file.js';
 import { DocumentCountConflict, mergeBranches } from './merge-tree.js';
@@ -73,10 +73,10 @@ export async function mergeDriverCommand(ctx: CommandContext, o: MergeDriverOpti
     };
     const oursSide = await open(ours.doc, 'ours');
     const theirsSide = await open(theirs.doc, 'theirs');
-    let baseBranches: Branches | undefined;
+    let baseSide: DecryptedSide | undefined;
     if (base.kind === 'sops') {
       try {
-        baseBranches = (await open(base.doc, 'base')).doc.branches;
+        baseSide = await open(base.doc, 'base');
       } catch (e) {
         // Without the ancestor every difference is a conflict, which is still safe to write.
         ctx.warn(`${o.path}: the common ancestor cannot be decrypted (${messageOf(e).split('\n')[0]}); every difference is a conflict`);
@@ -95,7 +95,7 @@ export async function mergeDriverCommand(ctx: CommandContext, o: MergeDriverOpti
 
     let merged;
     try {
-      merged = mergeBranches(baseBranches, oursSide.doc.branches, theirsSide.doc.branches);
+      merged = mergeBranches(baseSide?.doc.branches, oursSide.doc.branches, theirsSide.doc.branches);
     } catch (e) {
       if (!(e instanceof DocumentCountConflict)) throw e;
       throw new TsopsError('GENERIC', `cannot merge ${o.path}: ${e.message}`, {
@@ -104,20 +104,29 @@ export async function mergeDriverCommand(ctx: CommandContext, o: MergeDriverOpti
       });
     }
 
-    const sameKey = sameBytes(oursSide.dataKey, theirsSide.dataKey);
-    // Under the same data key theirs' IVs reproduce theirs' ciphertexts, so values taken from
-    // theirs keep them too; under another key only ours' IVs may be used.
-    const stash = sameKey ? new Map([...theirsSide.cipher.ivStash(), ...oursSide.cipher.ivStash()]) : oursSide.cipher.ivStash();
-    const cipher = new ValueCipher(oursSide.dataKey, stash);
-    const doc: SopsDocument = { branches: merged.branches, metadata: { ...oursSide.doc.metadata } };
+    // The keys of ours, unless only theirs changed them (updatekeys, rotate): a merge must never
+    // undo a rotation or a removed recipient, or new values would be readable by a revoked key.
+    const keysChanged = (side: DecryptedSide): boolean =>
+      baseSide === undefined || !sameBytes(side.dataKey, baseSide.dataKey) || recipientsOf(side.doc) !== recipientsOf(baseSide.doc);
+    const oursChanged = keysChanged(oursSide);
+    const theirsChanged = keysChanged(theirsSide);
+    const keeper = !oursChanged && theirsChanged ? theirsSide : oursSide;
+    const other = keeper === oursSide ? theirsSide : oursSide;
+    const sameKey = sameBytes(keeper.dataKey, other.dataKey);
+    if (keeper === theirsSide) ctx.debug(`${o.path}: theirs changed the data key or recipients; the merged file uses theirs'`);
+    else if (theirsChanged && (!sameKey || recipientsOf(oursSide.doc) !== recipientsOf(theirsSide.doc))) {
+      ctx.warn(
+        `${o.path}: both sides changed the data key or recipients; the merged file keeps ours' ` +
+          `(run \`tsops updatekeys\` or \`tsops rotate -i\` on it if theirs removed a key)`,
+      );
+    }
+    // Under the same data key the other side's IVs reproduce its ciphertexts, so values taken from
+    // it keep them too; under another key only the keeper's IVs may be used.
+    const stash = sameKey ? new Map([...other.cipher.ivStash(), ...keeper.cipher.ivStash()]) : keeper.cipher.ivStash();
+    const cipher = new ValueCipher(keeper.dataKey, stash);
+    const doc: SopsDocument = { branches: merged.branches, metadata: { ...keeper.doc.metadata } };
     const input = { bytes: oursBytes, name: o.path, filePath: ctx.absolute(o.ours), inputFormat: format, outputFormat: format };
     const out = encryptAndRender(ctx, { doc, input, name: o.path }, cipher);
-
-    if (recipientsOf(ours.doc) !== recipientsOf(theirs.doc)) {
-      ctx.warn(`${o.path}: theirs has other recipients; the merged file keeps ours' (run \`tsops updatekeys ${o.path}\` if theirs removed one)`);
-    } else if (!sameKey) {
-      ctx.warn(`${o.path}: theirs rotated the data key; the merged file keeps ours' (run \`tsops rotate -i ${o.path}\` if theirs rotated to revoke a key)`);
-    }
 
     try {
       ctx.io.writeFileAtomic(ctx.absolute(o.ours), out);

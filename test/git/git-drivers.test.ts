@@ -239,14 +239,40 @@ describe('the merge driver', () => {
     assert.equal(/enc: \|\n([\s\S]*?-----END AGE ENCRYPTED FILE-----)/.exec(merged)![1], /enc: \|\n([\s\S]*?-----END AGE ENCRYPTED FILE-----)/.exec(rotated)![1]);
     assert.equal(encOf(merged, 'user'), encOf(rotated, 'user'));
 
-    // the other way round: theirs rotated, the merge still succeeds and says ours' key is kept
+    // the other way round: only theirs rotated, so the merge takes theirs' key (a merge never undoes a rotation)
     repo.ok(['checkout', '-q', '-b', 'other', baseCommit]);
     await set(repo, '["port"]', '7000');
     repo.commitAll('other');
     const m2 = repo.git(['merge', '--no-edit', 'main']);
     assert.equal(m2.code, 0, m2.stdout + m2.stderr);
-    assert.match(m2.stderr, /theirs rotated the data key; the merged file keeps ours'/);
+    assert.equal(m2.stderr, '');
+    const merged2 = repo.read(FILE);
     assert.deepEqual(await decrypted(repo), { ...expected, port: 7000 });
+    assert.equal(/enc: \|\n([\s\S]*?-----END AGE ENCRYPTED FILE-----)/.exec(merged2)![1], /enc: \|\n([\s\S]*?-----END AGE ENCRYPTED FILE-----)/.exec(rotated)![1]);
+    assert.equal(encOf(merged2, 'user'), encOf(rotated, 'user'));
+  });
+
+  it('keeps a recipient removed on theirs removed', async () => {
+    const bob = await newKey();
+    const bobSecret = bob.text.split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-'))!;
+    const repo = await wiredRepo();
+    const TEAM = 'secrets/team.yaml';
+    repo.write(TEAM, 'token: base\nother: x\n');
+    assert.equal((await repo.tsops(['encrypt', '-i', '--age', `${alice.recipient},${bob.recipient}`, TEAM])).code, 0);
+    repo.commitAll('team');
+    repo.ok(['checkout', '-q', '-b', 'revoke']);
+    const rm = await repo.tsops(['rotate', '-i', '--rm-age', bob.recipient, TEAM]);
+    assert.equal(rm.code, 0, rm.stderr);
+    repo.commitAll('revoke bob');
+    repo.ok(['checkout', '-q', 'main']);
+    assert.equal((await repo.tsops(['set', TEAM, '["token"]', '"new-secret"'])).code, 0);
+    repo.commitAll('new token');
+    const m = repo.git(['merge', '--no-edit', 'revoke']);
+    assert.equal(m.code, 0, m.stdout + m.stderr);
+    const merged = repo.read(TEAM);
+    assert.ok(!merged.includes(bob.recipient), 'bob is back among the recipients');
+    assert.deepEqual(await decryptSops(merged, { fileType: 'yaml', secretKey: aliceSecret }), { token: 'new-secret', other: 'x' });
+    await assert.rejects(decryptSops(merged, { fileType: 'yaml', secretKey: bobSecret }));
   });
 
   it('without a key says so, leaves git\'s conflict and ours untouched', async () => {
