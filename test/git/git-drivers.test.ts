@@ -120,6 +120,18 @@ describe('the diff driver', () => {
     assert.doesNotMatch(repo.ok(['show', `HEAD:${FILE}`]), /next-key/);
   });
 
+  it('shows a change of recipients, named by .sops.yaml, though no value changed', async () => {
+    const repo = await wiredRepo();
+    const bob = await newKey();
+    assert.match(repo.ok(['show', 'HEAD', '--', FILE]), new RegExp(`^\\+#> sops group 1: alice \\(${alice.recipient}\\)$`, 'm'));
+    const r = await repo.tsops(['rotate', '-i', '--add-age', bob.recipient, FILE]);
+    assert.equal(r.code, 0, r.stderr);
+    repo.commitAll('add bob');
+    const show = repo.ok(['show', 'HEAD']);
+    const changed = show.split('\n').filter((l) => /^[-+][^-+]/.test(l));
+    assert.deepEqual(changed, [`+#> sops group 1: ${bob.recipient}`]);
+  });
+
   it('shows a version it cannot decrypt as it is, without failing the diff', async () => {
     const repo = await wiredRepo();
     await set(repo, '["api_key"]', '"next-key"');
