@@ -132,5 +132,6 @@ export async function gitSetupCommand(ctx: CommandContext, options: GitSetupOpti
   }
   const out = [`git config: diff.${DRIVER}.textconv and merge.${DRIVER}.driver run \`${cmd}\``];
   for (const p of patterns) out.push(`.gitattributes: ${p} diff=${DRIVER} merge=${DRIVER}${added.includes(p) ? '' : ' (already there)'}`);
+  if (added.length > 0) out.push('commit .gitattributes; every other clone runs `tsops git setup` once to wire its own git config');
   ctx.io.stdout.write(`${out.join('\n')}\n`);
 }

@@ -103,8 +103,12 @@ function formatGroup(group: GroupAttempt, index: number, nameOf?: KeyNamer): str
 
 /** One line describing a source's outcome, e.g. `SOPS_AGE_KEY_FILE (/k.txt): 1 identity for age1…`. */
 export function formatSourceOutcome(o: SourceOutcome): string {
+  return sourceOutcomeLine(o, undefined);
+}
+
+function sourceOutcomeLine(o: SourceOutcome, nameOf: KeyNamer | undefined): string {
   let name = o.detail === undefined ? o.location : `${o.location} (${o.detail})`;
-  if (o.forRecipient !== undefined) name += ` for ${shortRecipient(o.forRecipient)}`;
+  if (o.forRecipient !== undefined) name += ` for ${shownKey(o.forRecipient, nameOf)}`;
   let what: string;
   switch (o.status) {
     case 'not-set':
@@ -124,7 +128,7 @@ export function formatSourceOutcome(o: SourceOutcome): string {
       break;
     case 'loaded': {
       const noun = o.count === 1 ? 'identity' : 'identities';
-      const known = o.recipients.map(shortRecipient);
+      const known = o.recipients.map((r) => shownKey(r, nameOf));
       what = known.length > 0 ? `${o.count} ${noun} for ${known.join(', ')}` : `${o.count} ${noun}`;
       break;
     }
@@ -171,7 +175,7 @@ export function formatDataKeyFailure(failure: DataKeyFailure): string {
         'In order for a group to be successful, decryption has to succeed with any of the keys in that key group.';
   const parts = [groups, wordWrap(trailer, 75)];
   if (failure.sources.length > 0) {
-    parts.push(`Identity sources consulted:\n${indent(failure.sources.map(formatSourceOutcome).join('\n'), '  ')}`);
+    parts.push(`Identity sources consulted:\n${indent(failure.sources.map((o) => sourceOutcomeLine(o, failure.nameOf)).join('\n'), '  ')}`);
   }
   return redactSecrets(parts.join('\n\n'));
 }

@@ -65,6 +65,12 @@ describe('recipient names', () => {
     assert.match(r.stderr, new RegExp(`^ {2}alice \\(${short(alice.recipient)}\\): FAILED$`, 'm'));
     assert.match(r.stderr, new RegExp(`^ {2}${carol.recipient}: FAILED$`, 'm'));
     assert.doesNotMatch(r.stderr, /hunter2|AGE-SECRET-KEY/);
+    // an identity that is present but opens nothing is named too
+    const bobKeys = path.join(w.dir, 'bob.txt');
+    fs.writeFileSync(bobKeys, bob.text, { mode: 0o600 });
+    const wrong = await runCli(['decrypt', 'app.yaml'], { cwd: w.dir, env: cleanEnv({ SOPS_AGE_KEY_FILE: bobKeys }) });
+    assert.equal(wrong.code, 128);
+    assert.match(wrong.stderr, new RegExp(`SOPS_AGE_KEY_FILE \\(${bobKeys}\\): 1 identity for bob \\(${bob.recipient}\\)$`, 'm'));
   });
 });
 
