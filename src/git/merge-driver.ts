@@ -116,7 +116,7 @@ export async function mergeDriverCommand(ctx: CommandContext, o: MergeDriverOpti
     if (keeper === theirsSide) ctx.debug(`${o.path}: theirs changed the data key or recipients; the merged file uses theirs'`);
     else if (theirsChanged && (!sameKey || recipientsOf(oursSide.doc) !== recipientsOf(theirsSide.doc))) {
       ctx.warn(
-        `${o.path}: both sides changed the data key or recipients; the merged file keeps ours' ` +
+        `${o.path}: ours and theirs have different data keys or recipients; the merged file keeps ours' ` +
           `(run \`tsops updatekeys\` or \`tsops rotate -i\` on it if theirs removed a key)`,
       );
     }

@@ -191,6 +191,8 @@ describe('the merge driver', () => {
     assert.notEqual(m.code, 0);
     assert.match(m.stdout + m.stderr, /1 conflicting value at \["api_key"\]; both sides are kept, encrypted/);
     assert.deepEqual(conflicted(repo), [FILE]);
+    // nothing else was written into the work tree
+    assert.equal(repo.ok(['status', '--porcelain', '--untracked-files=all']), `UU ${FILE}\n`);
     const onDisk = repo.read(FILE);
     for (const secret of ['ours-key', 'theirs-key', 'feature-pass', 'admin', 'base-pass', '<<<<<<<']) {
       assert.ok(!onDisk.includes(secret), `${secret} is on disk in clear`);
