@@ -176,6 +176,21 @@ describe('the merge driver', () => {
     assert.doesNotMatch(merged, /feature-pass|main-key|admin/);
   });
 
+  it('works for a rebase too (git pull --rebase replays commits through the driver)', async () => {
+    const repo = await wiredRepo();
+    repo.ok(['checkout', '-q', '-b', 'feature']);
+    await set(repo, '["db"]["user"]', '"root"');
+    repo.commitAll('feature');
+    repo.ok(['checkout', '-q', 'main']);
+    await set(repo, '["api_key"]', '"main-key"');
+    repo.commitAll('main');
+    repo.ok(['checkout', '-q', 'feature']);
+    const r = repo.git(['rebase', 'main']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.deepEqual(await decrypted(repo), { db: { user: 'root', password: 'base-pass' }, api_key: 'main-key', old_token: 'remove-me', port: 5432 });
+    assert.equal(repo.ok(['rev-list', '--count', 'main..feature']).trim(), '1');
+  });
+
   it('leaves a conflict encrypted, with both sides kept, and tsops edit resolves it', async () => {
     const repo = await wiredRepo();
     repo.ok(['checkout', '-q', '-b', 'feature']);
