@@ -91,6 +91,16 @@ describe('tsops git setup', () => {
     assert.match(bad.stderr, /unusable \.gitattributes pattern/);
   });
 
+  it('scopes the patterns of a .sops.yaml in a subdirectory to that directory', async () => {
+    const repo = newRepo(alice);
+    repo.write('infra/.sops.yaml', `creation_rules:\n  - path_regex: \\.env$\n    age: ${alice.recipient}\n  - path_regex: ^k8s/.*\\.yaml$\n    age: ${alice.recipient}\n`);
+    const r = await runCli(['git', 'setup'], { cwd: path.join(repo.dir, 'infra'), env: repo.env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(repo.read('.gitattributes'), 'infra/**/*.env diff=sops merge=sops\ninfra/k8s/**/*.yaml diff=sops merge=sops\n');
+    assert.equal(repo.ok(['check-attr', 'merge', '--', 'infra/a/b.env', 'b.env', 'infra/k8s/x/y.yaml', 'infra/y.yaml']),
+      'infra/a/b.env: merge: sops\nb.env: merge: unspecified\ninfra/k8s/x/y.yaml: merge: sops\ninfra/y.yaml: merge: unspecified\n');
+  });
+
   it('fails clearly outside a git work tree', async () => {
     const dir = tempDir();
     const env = { ...newRepo(alice).env, GIT_CEILING_DIRECTORIES: path.dirname(dir) };
