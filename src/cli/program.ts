@@ -21,6 +21,7 @@ import { registerFileStatus } from './filestatus.js';
 import { registerRotate } from './rotate.js';
 import { registerUpdateKeys } from './updatekeys.js';
 import { registerGroups } from './groups.js';
+import { registerGit, registerRecipients } from './git.js';
 import { VERSION } from '../version.js';
 import { checkForeignFlags, foreignGlobalOptions } from './sops-flags.js';
 import { registerExtraCommands } from './extra-commands.js';
@@ -138,6 +139,8 @@ export function buildProgram(io: Io): Command {
   registerRotate(program, io);
   registerUpdateKeys(program, io);
   registerGroups(program, io);
+  registerGit(program, io);
+  registerRecipients(program, io);
   registerEdit(program, io);
   registerSet(program, io);
   registerUnset(program, io);

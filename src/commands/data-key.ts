@@ -4,6 +4,7 @@ import { unwrapDataKeyPayloads, type UnwrappedDataKey } from '../keys/data-key.j
 import { formatSourceOutcome } from '../keys/key-report.js';
 import type { CommandContext } from './context.js';
 import { withFileAsync } from './files.js';
+import { recipientNamer } from './recipient-names.js';
 
 const reported = new WeakSet<object>();
 
@@ -27,7 +28,7 @@ export function logDataKeyOpened(ctx: CommandContext, name: string, unwrapped: P
 /** The file's data key; the caller owns it and zeroes it when done (see {@link withDataKey}). */
 export async function openDataKey(ctx: CommandContext, doc: SopsDocument, name: string): Promise<Uint8Array> {
   const loader = ctx.identities();
-  const unwrapped = await withFileAsync(name, () => unwrapDataKeyPayloads(doc.metadata.keyGroups, doc.metadata.shamirThreshold, loader, ctx.keyOptions()));
+  const unwrapped = await withFileAsync(name, () => unwrapDataKeyPayloads(doc.metadata.keyGroups, doc.metadata.shamirThreshold, loader, { ...ctx.keyOptions(), nameOf: recipientNamer(ctx) }));
   logDataKeyOpened(ctx, name, unwrapped);
   return unwrapped.dataKey;
 }

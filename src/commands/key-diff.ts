@@ -7,6 +7,7 @@ import type { KeyGroup, KeyType } from '../core/keys-model.js';
 import { shownRecipient } from '../keys/secret-guard.js';
 import { masterKeyId } from '../core/metadata.js';
 import type { RuleKeyGroup } from '../config/types.js';
+import { shortKeyId, type RecipientNamer } from './recipient-names.js';
 
 /** A master key as the diff shows it: its type and sops' identity string ("ToString", §4.4). */
 export interface KeyRef {
@@ -123,24 +124,31 @@ export function formatThresholdDiff(oldValue: number, newValue: number, style: D
   return out;
 }
 
-/** The groups block of sops' `PrettyPrintDiffs`: `Group N` underlined, then the keys. */
-export function formatGroupDiffs(groups: readonly GroupDiff[], style: DiffStyle): string {
+/**
+ * The groups block of sops' `PrettyPrintDiffs`: `Group N` underlined, then the keys. A key that
+ * `.sops.yaml` names (`nameOf`) shows as `alice (age1ql3z…)`; unnamed keys as sops shows them.
+ */
+export function formatGroupDiffs(groups: readonly GroupDiff[], style: DiffStyle, nameOf?: RecipientNamer): string {
+  const show = (k: KeyRef): string => {
+    const name = nameOf?.(k.id);
+    return name === undefined ? shownRecipient(k.id) : `${name} (${shortKeyId(shownRecipient(k.id))})`;
+  };
   let out = '';
   groups.forEach((g, i) => {
     out += paint(`Group ${i + 1}\n`, UNDERLINE, style);
-    for (const k of g.common) out += `    ${shownRecipient(k.id)}\n`;
-    for (const k of g.added) out += paint(`+++ ${shownRecipient(k.id)}\n`, GREEN, style);
-    for (const k of g.removed) out += paint(`--- ${shownRecipient(k.id)}\n`, RED, style);
+    for (const k of g.common) out += `    ${show(k)}\n`;
+    for (const k of g.added) out += paint(`+++ ${show(k)}\n`, GREEN, style);
+    for (const k of g.removed) out += paint(`--- ${show(k)}\n`, RED, style);
   });
   return out;
 }
 
 /** Everything updatekeys prints on stdout before asking (spec §8.2 step 5). */
-export function formatKeyGroupsDiff(d: KeyGroupsDiff, style: DiffStyle): string {
+export function formatKeyGroupsDiff(d: KeyGroupsDiff, style: DiffStyle, nameOf?: RecipientNamer): string {
   return (
     "The following changes will be made to the file's groups:\n" +
     formatThresholdDiff(d.oldThreshold, d.newThreshold, style) +
-    formatGroupDiffs(d.groups, style)
+    formatGroupDiffs(d.groups, style, nameOf)
   );
 }
 

@@ -30,6 +30,7 @@ import {
 } from './key-diff.js';
 import { checkRuleRecipients, logRecipients, logRuleMatch } from './key-rules.js';
 import { logDataKeyOpened } from './data-key.js';
+import { recipientNamer } from './recipient-names.js';
 import { scanRepository } from './repo-scan.js';
 import { refuseForeignKeys, rekeyDocument } from './rotate.js';
 import { renderEncrypted } from './sops-file.js';
@@ -150,7 +151,7 @@ export async function applyKeyUpdate(
 ): Promise<Uint8Array> {
   const md = plan.doc.metadata;
   if (rotate) refuseForeignKeys(plan.groups, plan.name, 'replace the data key');
-  const unwrapped = await withFileAsync(plan.name, () => unwrapDataKeyPayloads(md.keyGroups, md.shamirThreshold, ctx.identities(), ctx.keyOptions()));
+  const unwrapped = await withFileAsync(plan.name, () => unwrapDataKeyPayloads(md.keyGroups, md.shamirThreshold, ctx.identities(), { ...ctx.keyOptions(), nameOf: recipientNamer(ctx) }));
   logDataKeyOpened(ctx, plan.name, unwrapped);
   try {
     if (rotate) {
@@ -277,7 +278,7 @@ async function prepareListedFile(ctx: CommandContext, config: SopsConfig, file: 
     log(ctx, `File ${abs} already up to date`);
     return;
   }
-  ctx.io.stdout.write(formatKeyGroupsDiff(plan.diff, { color: useColor(ctx.io.stdout.isTTY, ctx.io.env) }));
+  ctx.io.stdout.write(formatKeyGroupsDiff(plan.diff, { color: useColor(ctx.io.stdout.isTTY, ctx.io.env) }, recipientNamer(ctx)));
   if (options.dryRun) {
     log(ctx, `File ${abs} would be updated (dry run, nothing written)`);
     return;
@@ -360,7 +361,8 @@ async function updateRepository(ctx: CommandContext, config: SopsConfig, options
     return;
   }
   const style = { color: useColor(ctx.io.stdout.isTTY, ctx.io.env) };
-  for (const p of plans) ctx.io.stdout.write(`${p.name}:\n${formatKeyGroupsDiff(p.diff, style)}`);
+  const nameOf = recipientNamer(ctx);
+  for (const p of plans) ctx.io.stdout.write(`${p.name}:\n${formatKeyGroupsDiff(p.diff, style, nameOf)}`);
   const finish = () => {
     if (failed > 0) {
       throw new TsopsError('GENERIC', `failed updating keys of ${failed} file(s)`, { hint: 'the errors are listed above, one per file' });

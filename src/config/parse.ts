@@ -10,6 +10,7 @@ import { TsopsError, messageOf } from '../errors.js';
 import { compileGoRegex } from '../core/regex.js';
 import { SELECTOR_KINDS, type Selector } from '../core/keys-model.js';
 import type { Io } from '../io.js';
+import { collectAnchorNames } from './anchor-names.js';
 import { buildKeyGroup, buildTopLevelGroup, readKeyGroupSpec, type TopLevelKeys } from './rule-keys.js';
 import type { CreationRule, RuleKeyGroup, SopsConfig, StoresConfig } from './types.js';
 import { findUnknownKeys, formatUnknownKey } from './unknown-keys.js';
@@ -92,6 +93,8 @@ export function parseConfig(text: string, configPath: string): SopsConfig {
       config.creationRules = readItems(rules, 'creation_rules').map((item) => parseRule(item, file));
     }
     config.stores = parseStores(top.get('stores'));
+    const names = collectAnchorNames(doc);
+    if (names.size > 0) config.recipientNames = names;
   } catch (e) {
     if (e instanceof FieldError) throw configError(file, e.field === '' ? e.problem : e.message, e);
     throw e;

@@ -66,4 +66,6 @@ export interface SopsConfig {
   stores: StoresConfig;
   /** One line per key sops would not read (a typo sops ignores silently), for the caller to show. */
   warnings?: string[];
+  /** Names given to keys by YAML anchors (`- &alice age1…`): key identity → anchor name. */
+  recipientNames?: ReadonlyMap<string, string>;
 }

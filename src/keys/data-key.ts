@@ -9,7 +9,7 @@ import { TsopsError, isTsopsError, messageOf } from '../errors.js';
 import { parseAgeRecipient, unwrapKey } from './age.js';
 import { FixedIdentities } from './identities.js';
 import type { IdentityProvider } from './identities.js';
-import { formatAgeKeyError, formatDataKeyFailure } from './key-report.js';
+import { formatAgeKeyError, formatDataKeyFailure, type KeyNamer } from './key-report.js';
 import type { GroupAttempt, KeyAttempt } from './key-report.js';
 import { combine, shareAt, split } from './shamir.js';
 import type { RandomSource } from './shamir.js';
@@ -258,6 +258,8 @@ export interface UnwrapDataKeyOptions {
   decryptionOrder?: readonly KeyType[] | undefined;
   /** GnuPG, to open PGP keys; without it they are skipped. */
   pgp?: PgpService | undefined;
+  /** Names of keys for the failure report (`.sops.yaml` anchors). */
+  nameOf?: KeyNamer | undefined;
 }
 
 export interface UnwrappedDataKey {
@@ -312,6 +314,7 @@ export async function unwrapDataKeyPayloads(
         groups: attempts,
         threshold: groups.length === 1 ? 0 : required,
         sources: provider.report(),
+        nameOf: options.nameOf,
       }),
       hint:
         'make the age identity of one of the recipients above available: SOPS_AGE_KEY_FILE, SOPS_AGE_KEY, ' +

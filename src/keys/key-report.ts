@@ -25,6 +25,8 @@ export interface DataKeyFailure {
   readonly threshold: number;
   /** What each identity source gave. */
   readonly sources: readonly SourceOutcome[];
+  /** Names of keys from `.sops.yaml` anchors, shown beside the recipient. */
+  readonly nameOf?: KeyNamer | undefined;
 }
 
 const SECRET_PATTERNS: RegExp[] = [
@@ -74,8 +76,18 @@ function indent(text: string, prefix: string): string {
     .join('\n');
 }
 
-function formatKey(key: KeyAttempt): string {
-  const header = `${shortRecipient(key.name)}: ${key.ok ? 'SUCCESS' : 'FAILED'}`;
+/** Names keys by their identity string (the anchors of `.sops.yaml`); undefined when unnamed. */
+export type KeyNamer = (id: string) => string | undefined;
+
+/** `alice (age1ql3z…)` for a named key, the shortened recipient otherwise. */
+function shownKey(id: string, nameOf: KeyNamer | undefined): string {
+  const name = nameOf?.(id);
+  if (name === undefined) return shortRecipient(id);
+  return `${name} (${shortRecipient(id)})`;
+}
+
+function formatKey(key: KeyAttempt, nameOf?: KeyNamer): string {
+  const header = `${shownKey(key.name, nameOf)}: ${key.ok ? 'SUCCESS' : 'FAILED'}`;
   if (key.ok || key.errors.length === 0) return header;
   const reasons = key.errors.map((e) => {
     const block = indent(wordWrap(e, 60), '  | ');
@@ -84,16 +96,20 @@ function formatKey(key: KeyAttempt): string {
   return `${header}\n${indent(reasons.join('\n\n'), '  ')}`;
 }
 
-function formatGroup(group: GroupAttempt, index: number): string {
+function formatGroup(group: GroupAttempt, index: number, nameOf?: KeyNamer): string {
   const header = `Group ${index}: ${group.ok ? 'SUCCESS' : 'FAILED'}`;
   if (group.keys.length === 0) return header;
-  return `${header}\n${indent(group.keys.map(formatKey).join('\n'), '  ')}`;
+  return `${header}\n${indent(group.keys.map((k) => formatKey(k, nameOf)).join('\n'), '  ')}`;
 }
 
 /** One line describing a source's outcome, e.g. `SOPS_AGE_KEY_FILE (/k.txt): 1 identity for age1…`. */
 export function formatSourceOutcome(o: SourceOutcome): string {
+  return sourceOutcomeLine(o, undefined);
+}
+
+function sourceOutcomeLine(o: SourceOutcome, nameOf: KeyNamer | undefined): string {
   let name = o.detail === undefined ? o.location : `${o.location} (${o.detail})`;
-  if (o.forRecipient !== undefined) name += ` for ${shortRecipient(o.forRecipient)}`;
+  if (o.forRecipient !== undefined) name += ` for ${shownKey(o.forRecipient, nameOf)}`;
   let what: string;
   switch (o.status) {
     case 'not-set':
@@ -113,7 +129,7 @@ export function formatSourceOutcome(o: SourceOutcome): string {
       break;
     case 'loaded': {
       const noun = o.count === 1 ? 'identity' : 'identities';
-      const known = o.recipients.map(shortRecipient);
+      const known = o.recipients.map((r) => shownKey(r, nameOf));
       what = known.length > 0 ? `${o.count} ${noun} for ${known.join(', ')}` : `${o.count} ${noun}`;
       break;
     }
@@ -159,7 +175,7 @@ export function formatAgeKeyError(
 
 /** The multi-line details of the data-key failure (spec §4.5), followed by the identity sources. */
 export function formatDataKeyFailure(failure: DataKeyFailure): string {
-  const groups = failure.groups.map(formatGroup).join('\n\n');
+  const groups = failure.groups.map((g, i) => formatGroup(g, i, failure.nameOf)).join('\n\n');
   const succeeded = failure.groups.filter((g) => g.ok).length;
   const trailer =
     failure.threshold === 0
@@ -171,7 +187,7 @@ export function formatDataKeyFailure(failure: DataKeyFailure): string {
         'In order for a group to be successful, decryption has to succeed with any of the keys in that key group.';
   const parts = [groups, wordWrap(trailer, 75)];
   if (failure.sources.length > 0) {
-    parts.push(`Identity sources consulted:\n${indent(failure.sources.map(formatSourceOutcome).join('\n'), '  ')}`);
+    parts.push(`Identity sources consulted:\n${indent(failure.sources.map((o) => sourceOutcomeLine(o, failure.nameOf)).join('\n'), '  ')}`);
   }
   return redactSecrets(parts.join('\n\n'));
 }
