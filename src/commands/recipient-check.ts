@@ -5,13 +5,13 @@
  */
 import type { Metadata } from '../core/metadata.js';
 import { armorDecode } from '../keys/age-armor.js';
-import { SECRET_PLACEHOLDER, looksLikeSecretKey } from '../keys/secret-guard.js';
+import { SECRET_PLACEHOLDER, mustNotBeShown } from '../keys/secret-guard.js';
 
 const AGE_HEADER = 'age-encryption.org/v1\n';
 
 /** A recipient as a message may quote it: escaped, cut at 120 characters, and never a pasted secret key. */
 export function quotedRecipient(recipient: string): string {
-  if (looksLikeSecretKey(recipient)) return SECRET_PLACEHOLDER;
+  if (mustNotBeShown(recipient)) return SECRET_PLACEHOLDER;
   return JSON.stringify(recipient.length > 120 ? `${recipient.slice(0, 120)}…` : recipient);
 }
 

@@ -3,7 +3,7 @@
  */
 import * as path from 'node:path';
 import { TsopsError } from '../errors.js';
-import { looksLikeSecretKey } from '../keys/secret-guard.js';
+import { mustNotBeShown } from '../keys/secret-guard.js';
 import type { CreationRule, SopsConfig } from './types.js';
 
 /**
@@ -51,7 +51,7 @@ export function parseRecipientList(s: string): string[] {
     const trimmed = r.trim();
     if (trimmed === '') {
       // the list is quoted only when nothing in it looks like a secret key pasted by mistake
-      const shown = looksLikeSecretKey(s) ? '' : ` ${JSON.stringify(s)}`;
+      const shown = mustNotBeShown(s) ? '' : ` ${JSON.stringify(s)}`;
       throw new TsopsError('INVALID_RECIPIENT', `empty recipient in comma-separated list${shown}`, {
         hint: 'separate recipients with single commas and no trailing comma',
       });

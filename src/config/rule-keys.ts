@@ -6,7 +6,7 @@
  * azure_keyvault, hc_vault, and drops duplicates (same type and identity string).
  */
 import type { RuleKey, RuleKeyGroup } from './types.js';
-import { looksLikeSecretKey } from '../keys/secret-guard.js';
+import { mustNotBeShown } from '../keys/secret-guard.js';
 import {
   FieldError,
   readItems,
@@ -98,7 +98,7 @@ function ageRecipients(items: string[], at: string): string[] {
     const trimmed = r.trim();
     if (trimmed === '') {
       // never quote a list holding what looks like a secret key pasted by mistake
-      const shown = looksLikeSecretKey(joined) ? '' : ` ${JSON.stringify(joined)}`;
+      const shown = mustNotBeShown(joined) ? '' : ` ${JSON.stringify(joined)}`;
       throw new FieldError(at, `empty recipient in comma-separated list${shown}`);
     }
     return trimmed;

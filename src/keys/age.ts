@@ -8,7 +8,7 @@
  */
 import { bech32 } from '@scure/base';
 import { TsopsError, isTsopsError, messageOf } from '../errors.js';
-import { SECRET_PLACEHOLDER, looksLikeSecretKey, secretAsRecipientError } from './secret-guard.js';
+import { SECRET_PLACEHOLDER, looksLikeSecretKey, mustNotBeShown, secretAsRecipientError } from './secret-guard.js';
 import { armorDecode, armorEncode } from './age-armor.js';
 import { decryptBytes, encryptBytes } from './age-stream.js';
 import { decryptAgeFile, encryptAgeFile } from './age-file.js';
@@ -97,7 +97,7 @@ export function registerRecipientParser(parser: RecipientParser): void {
 
 /** A long recipient (post-quantum ones are ~2000 characters) abbreviated for messages. */
 export function shortRecipient(recipient: string): string {
-  if (looksLikeSecretKey(recipient)) return SECRET_PLACEHOLDER;
+  if (mustNotBeShown(recipient)) return SECRET_PLACEHOLDER;
   return recipient.length <= 80 ? recipient : `${recipient.slice(0, 24)}…${recipient.slice(-12)}`;
 }
 

@@ -4,12 +4,23 @@
  */
 import { TsopsError } from '../errors.js';
 
-/** age identities (X25519, post-quantum, plugins) and PEM/OpenSSH private keys, in any case. */
-const SECRET_MARKERS = /AGE-SECRET-KEY-|AGE-PLUGIN-|PRIVATE KEY-----/i;
+/** age identities (X25519, post-quantum) and PEM/OpenSSH private keys, in any case. */
+const SECRET_MARKERS = /AGE-SECRET-KEY-|PRIVATE KEY-----/i;
+/**
+ * A plugin identity (`AGE-PLUGIN-NAME-1…`) may stand as a recipient where its plugin allows it
+ * (the age-plugin spec's add-identity), so it is not refused; it is never shown either, since
+ * some plugins keep key material in it.
+ */
+const PLUGIN_IDENTITY = /AGE-PLUGIN-/i;
 
-/** Whether the text holds something that looks like secret key material. */
+/** Whether the text holds secret key material that can never be a recipient. */
 export function looksLikeSecretKey(text: string): boolean {
   return SECRET_MARKERS.test(text);
+}
+
+/** Whether a message must name the text only by what it is: secret key material or a plugin identity. */
+export function mustNotBeShown(text: string): boolean {
+  return SECRET_MARKERS.test(text) || PLUGIN_IDENTITY.test(text);
 }
 
 /** Shown instead of a recipient that looks like a secret key. */
@@ -24,5 +35,5 @@ export function secretAsRecipientError(): TsopsError {
 
 /** A recipient as messages show it: unchanged, unless it looks like a secret key. */
 export function shownRecipient(recipient: string): string {
-  return looksLikeSecretKey(recipient) ? SECRET_PLACEHOLDER : recipient;
+  return mustNotBeShown(recipient) ? SECRET_PLACEHOLDER : recipient;
 }
