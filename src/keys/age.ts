@@ -13,6 +13,7 @@ import { armorDecode, armorEncode } from './age-armor.js';
 import { decryptBytes, encryptBytes } from './age-stream.js';
 import { decryptAgeFile, encryptAgeFile } from './age-file.js';
 import type { Identity as AgeLibIdentity, Recipient as AgeLibRecipient } from './stanza.js';
+import type { Identity } from './identity.js';
 import { arrangePluginIdentities, parsePluginRecipientText } from './age-plugin/keys.js';
 import { looksLikePluginIdentity, looksLikePluginRecipient } from './age-plugin/names.js';
 import {
@@ -37,16 +38,6 @@ function checkPqRecipient(r: string): void {
   if (prefix.toLowerCase() !== 'age1pq' || bech32.fromWords(words).length !== PQ_RECIPIENT_BYTES) {
     throw new Error('invalid recipient');
   }
-}
-
-/** An identity able to unwrap age files. Holds secret material: never print `secret`. */
-export interface Identity {
-  /** Where it came from (a source name and line), for messages. Never key material. */
-  readonly origin: string;
-  /** The public recipient it decrypts for, when known (native keys); used to try it first. */
-  readonly recipient: string | undefined;
-  /** A native identity string (`AGE-SECRET-KEY-…`) or a custom age-encryption Identity. */
-  readonly secret: string | AgeLibIdentity;
 }
 
 /** A recipient parsed once, ready to wrap any number of payloads. */

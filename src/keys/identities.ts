@@ -12,7 +12,7 @@ import { readKeySource } from './source-limits.js';
 import * as path from 'node:path';
 import type { Io } from '../io.js';
 import { TsopsError, messageOf } from '../errors.js';
-import type { Identity } from './age.js';
+import type { Identity } from './identity.js';
 import {
   describeReadError,
   parseIdentityText,

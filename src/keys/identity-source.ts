@@ -5,8 +5,11 @@
  */
 import { messageOf } from '../errors.js';
 import { ageLibrary, identityLineKind, parseNativeIdentity } from './age.js';
-import type { Identity } from './age.js';
-import { redactSecrets } from './key-report.js';
+import type { Identity } from './identity.js';
+import { redactSecrets } from './secret-guard.js';
+import type { AskPassphrase } from './tty-passphrase.js';
+
+export type { AskPassphrase };
 import { pluginIdentityFromLine, pluginOf } from './age-plugin/keys.js';
 import { splitCommand } from './command-line.js';
 import type { Io } from '../io.js';
@@ -54,8 +57,6 @@ export interface IdentitySource {
   load(recipient: string): Promise<SourceResult>;
 }
 
-/** Asks the user for a passphrase (terminal, agent…). Rejects when none can be had. */
-export type AskPassphrase = (prompt: string) => Promise<string>;
 
 /** An outcome with no identities unless `extra` says otherwise. */
 export function sourceOutcome(

@@ -6,7 +6,8 @@
 import './recipients.js';
 
 export { parseAgeRecipient, registerRecipientParser, unwrapKey, wrapKey, ParsedRecipient } from './age.js';
-export type { Identity, RecipientParser } from './age.js';
+export type { RecipientParser } from './age.js';
+export type { Identity } from './identity.js';
 export {
   decryptDataKeyWithIdentities,
   masterKeyName,

@@ -3,7 +3,8 @@
  * key group and master key with its outcome and reasons, laid out like sops' message, followed
  * by the identity sources consulted. Pure formatting; never contains key material.
  */
-import type { SourceOutcome } from './identities.js';
+import type { SourceOutcome } from './identity-source.js';
+import { redactSecrets } from './secret-guard.js';
 import { shortRecipient } from './age.js';
 
 /** One master key's attempt. `name` is the key's identity string (age: the recipient). */
@@ -27,20 +28,6 @@ export interface DataKeyFailure {
   readonly sources: readonly SourceOutcome[];
   /** Names of keys from `.sops.yaml` anchors, shown beside the recipient. */
   readonly nameOf?: KeyNamer | undefined;
-}
-
-const SECRET_PATTERNS: RegExp[] = [
-  /AGE-SECRET-KEY-(?:PQ-)?1[0-9A-Z]*/gi,
-  /AGE-PLUGIN-[0-9A-Z-]*1[0-9A-Z]*/gi,
-  /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
-  /-----BEGIN PGP PRIVATE KEY BLOCK-----[\s\S]*?(?:-----END PGP PRIVATE KEY BLOCK-----|$)/g,
-];
-
-/** Replace anything that looks like key material with a placeholder. */
-export function redactSecrets(text: string): string {
-  let out = text;
-  for (const re of SECRET_PATTERNS) out = out.replace(re, '[redacted]');
-  return out;
 }
 
 /**

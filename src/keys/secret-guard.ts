@@ -37,3 +37,17 @@ export function secretAsRecipientError(): TsopsError {
 export function shownRecipient(recipient: string): string {
   return mustNotBeShown(recipient) ? SECRET_PLACEHOLDER : recipient;
 }
+
+const SECRET_PATTERNS: RegExp[] = [
+  /AGE-SECRET-KEY-(?:PQ-)?1[0-9A-Z]*/gi,
+  /AGE-PLUGIN-[0-9A-Z-]*1[0-9A-Z]*/gi,
+  /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
+  /-----BEGIN PGP PRIVATE KEY BLOCK-----[\s\S]*?(?:-----END PGP PRIVATE KEY BLOCK-----|$)/g,
+];
+
+/** Replace anything that looks like key material with a placeholder. */
+export function redactSecrets(text: string): string {
+  let out = text;
+  for (const re of SECRET_PATTERNS) out = out.replace(re, '[redacted]');
+  return out;
+}

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { readKeySource } from './source-limits.js';
 import type { Io } from '../io.js';
 import { isTsopsError, messageOf } from '../errors.js';
-import type { Identity } from './age.js';
+import type { Identity } from './identity.js';
 import type { SshSourceContext, SshSourceFactory } from './identities.js';
 import { describeReadError, runKeyCommand, sourceFailure, sourceOutcome } from './identity-source.js';
 import type { AskPassphrase, IdentitySource, SourceOutcome, SourceResult } from './identity-source.js';

@@ -6,7 +6,9 @@
 import * as fs from 'node:fs';
 import * as tty from 'node:tty';
 import { TsopsError, messageOf } from '../errors.js';
-import type { AskPassphrase } from './identity-source.js';
+
+/** Asks the user for a passphrase (terminal, agent…). Rejects when none can be had. */
+export type AskPassphrase = (prompt: string) => Promise<string>;
 
 /** Where a passphrase entry stands after some input. */
 export type PassphraseEntryStatus = 'typing' | 'done' | 'cancelled';

@@ -14,7 +14,7 @@ import {
   unwrapKey,
   wrapKey,
 } from '../../src/keys/age.js';
-import type { Identity } from '../../src/keys/age.js';
+import type { Identity } from '../../src/keys/identity.js';
 import { isTsopsError } from '../../src/errors.js';
 import { runProcess } from '../../src/io.js';
 import { tempDir } from '../helpers/paths.js';

@@ -11,7 +11,8 @@ import { createHash } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
 import * as vectors from 'cctv-age';
 import { armorEncode } from '../../src/keys/age-armor.js';
-import { parseNativeIdentity, unwrapKey, type Identity } from '../../src/keys/age.js';
+import { parseNativeIdentity, unwrapKey } from '../../src/keys/age.js';
+import type { Identity } from '../../src/keys/identity.js';
 import { TsopsError } from '../../src/errors.js';
 import { generateAgeKeyFile } from '../../src/keys/keygen.js';
 

@@ -15,7 +15,8 @@ import {
   wrapDataKey,
 } from '../../src/keys/data-key.js';
 import { FixedIdentities, IdentityLoader } from '../../src/keys/identities.js';
-import { formatAgeKeyError, formatDataKeyFailure, redactSecrets, wordWrap } from '../../src/keys/key-report.js';
+import { formatAgeKeyError, formatDataKeyFailure, wordWrap } from '../../src/keys/key-report.js';
+import { redactSecrets } from '../../src/keys/secret-guard.js';
 import { tempDir } from '../helpers/paths.js';
 import { interopDir, interopSkip } from '../helpers/interop.js';
 import { ageFixtures, keyFilesFor } from './interop-fixtures.js';

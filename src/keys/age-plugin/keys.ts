@@ -4,7 +4,7 @@
  * opened the plugin identities are merged per plugin and put after the native ones.
  */
 import { TsopsError } from '../../errors.js';
-import type { Identity } from '../age.js';
+import type { Identity } from '../identity.js';
 import { PluginIdentity, PluginRecipient } from './client.js';
 import { looksLikePluginIdentity, parsePluginIdentity, parsePluginRecipient, pluginBinary } from './names.js';
 

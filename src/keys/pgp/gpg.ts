@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { TsopsError } from '../../errors.js';
 import type { Io, RunResult } from '../../io.js';
-import { redactSecrets } from '../key-report.js';
+import { redactSecrets } from '../secret-guard.js';
 
 export const SOPS_GPG_EXEC = 'SOPS_GPG_EXEC';
 /** Seconds a gpg run may take when no terminal is attached (no person can answer a pinentry). */
