@@ -1,7 +1,7 @@
 /** Option groups shared by several commands, and their conversion to typed options. */
 import { Option, type Command } from 'commander';
-import type { SelectorFlags } from '../commands/key-rules.js';
-import type { InputOptions, OutputOptions } from '../commands/files.js';
+import type { SelectorFlags } from '../commands/shared/key-rules.js';
+import type { InputOptions, OutputOptions } from '../commands/shared/files.js';
 import { parseIntOption } from './global-options.js';
 import { foreignKeyOptions } from './sops-flags.js';
 

@@ -10,9 +10,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { CommandContext } from '../../src/commands/context.js';
-import { withDataKey } from '../../src/commands/data-key.js';
-import { parseSopsFile } from '../../src/commands/files.js';
+import { CommandContext } from '../../src/commands/shared/context.js';
+import { withDataKey } from '../../src/commands/shared/data-key.js';
+import { parseSopsFile } from '../../src/commands/shared/files.js';
 import { storeFor } from '../../src/formats/index.js';
 import { nodeIo } from '../../src/io.js';
 import { runCli, runInProcess } from '../helpers/run.js';
