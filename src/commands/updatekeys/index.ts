@@ -10,7 +10,7 @@
  * the removed party cannot read values written from then on.
  */
 import * as path from 'node:path';
-import { TsopsError, messageOf } from '../../errors.js';
+import { TsopsError } from '../../errors.js';
 import type { SopsDocument } from '../../core/document.js';
 import { parseMetadata } from '../../core/metadata.js';
 import { matchCreationRule } from '../../config/match.js';
@@ -26,6 +26,7 @@ import { applyKeyUpdate, planKeyUpdate, type KeyUpdatePlan } from './plan.js';
 import { warnRecipientsWithoutEnc } from '../shared/recipient-check.js';
 import { checkFileVersion } from '../shared/version-compare.js';
 import { WriteBehind, type PreparedWrite } from './write-behind.js';
+import { FileFailures } from '../shared/many-files.js';
 
 export interface UpdateKeysOptions {
   /** Files to sync; none means every sops file under the config's directory. */
@@ -103,17 +104,11 @@ function log(ctx: CommandContext, message: string): void {
 }
 
 /**
- * One file's failure, on stderr. The data-key report (`details`) is long; `brief` leaves it out
- * (the repository-wide mode shows it for the first failure only).
+ * One file's failure, on stderr, naming the file. The data-key report (`details`) is long: the
+ * repository-wide mode shows it for the first failure only.
  */
-function reportFailure(ctx: CommandContext, file: string, e: unknown, brief = false): void {
-  const message = messageOf(e);
-  const shown = message.startsWith(file) ? message : `${file}: ${message}`;
-  ctx.io.stderr.write(`tsops: could not update keys for file ${shown}\n`);
-  if (e instanceof TsopsError) {
-    if (e.details && !brief) ctx.io.stderr.write(e.details.replace(/\n?$/, '\n'));
-    if (e.hint && !brief) ctx.io.stderr.write(`hint: ${e.hint}\n`);
-  }
+function updateFailures(ctx: CommandContext): FileFailures {
+  return new FileFailures(ctx, (file, message) => `could not update keys for file ${message.startsWith(file) ? message : `${file}: ${message}`}`);
 }
 
 /** One named file, as sops does it: log, diff on stdout, ask, re-wrap, write in place. */
@@ -157,32 +152,22 @@ async function prepareListedFile(ctx: CommandContext, config: SopsConfig, file: 
 
 async function updateListedFiles(ctx: CommandContext, config: SopsConfig, options: UpdateKeysOptions): Promise<void> {
   if (options.files.length === 1) return updateListedFile(ctx, config, options.files[0] as string, options);
-  let failed = 0;
-  const onError = (fileCtx: CommandContext, file: string, e: unknown) => {
-    failed++;
-    reportFailure(fileCtx, file, e);
-  };
+  const failures = updateFailures(ctx);
   if (options.yes) {
     // nothing waits on an answer: files are prepared while earlier ones are being written
     const queue = new WriteBehind(ctx);
     for (const file of options.files) {
       await queue.add(
         (fileCtx) => prepareListedFile(fileCtx, config, file, options),
-        (fileCtx, e) => onError(fileCtx, file, e),
+        (fileCtx, e) => failures.report(file, e, { ctx: fileCtx }),
       );
     }
     await queue.drain();
   } else {
-    for (const file of options.files) {
-      try {
-        await updateListedFile(ctx, config, file, options);
-      } catch (e) {
-        onError(ctx, file, e);
-      }
-    }
+    for (const file of options.files) await failures.attempt(file, () => updateListedFile(ctx, config, file, options));
   }
-  if (failed > 0) {
-    throw new TsopsError('GENERIC', `failed updating ${failed} key(s)`, { hint: 'the errors are listed above, one per file' });
+  if (failures.count > 0) {
+    throw new TsopsError('GENERIC', `failed updating ${failures.count} key(s)`, { hint: 'the errors are listed above, one per file' });
   }
 }
 
@@ -196,8 +181,8 @@ async function updateRepository(ctx: CommandContext, config: SopsConfig, options
   const cwd = ctx.io.cwd();
   const display = (abs: string) => path.relative(cwd, abs) || abs;
   const scan = scanRepository(ctx.io, config);
-  let failed = 0;
-  const fail = (name: string, e: unknown, to = ctx) => reportFailure(to, name, e, failed++ > 0);
+  const failures = updateFailures(ctx);
+  const fail = (name: string, e: unknown, to = ctx) => failures.report(name, e, { ctx: to, brief: failures.count > 0 });
   for (const p of scan.problems) fail(display(p.file.path), p.error);
   const plans: KeyUpdatePlan[] = [];
   let upToDate = 0;
@@ -216,7 +201,7 @@ async function updateRepository(ctx: CommandContext, config: SopsConfig, options
     }
   }
   const total = scan.files.length;
-  if (total === 0 && failed === 0) {
+  if (total === 0 && failures.count === 0) {
     log(ctx, `no sops-encrypted files matching a creation rule under ${config.dir}`);
     return;
   }
@@ -224,8 +209,8 @@ async function updateRepository(ctx: CommandContext, config: SopsConfig, options
   const nameOf = recipientNamer(ctx);
   for (const p of plans) ctx.io.stdout.write(`${p.name}:\n${formatKeyGroupsDiff(p.diff, style, nameOf)}`);
   const finish = () => {
-    if (failed > 0) {
-      throw new TsopsError('GENERIC', `failed updating keys of ${failed} file(s)`, { hint: 'the errors are listed above, one per file' });
+    if (failures.count > 0) {
+      throw new TsopsError('GENERIC', `failed updating keys of ${failures.count} file(s)`, { hint: 'the errors are listed above, one per file' });
     }
   };
   if (plans.length === 0) {
