@@ -1,7 +1,7 @@
 /** How every failure reaches the user: one line, an optional hint, sops' exit code. */
 import { CommanderError } from 'commander';
 import { TsopsError, isTsopsError } from './errors.js';
-import type { Io } from './io.js';
+import type { Io } from './io/types.js';
 
 /** How a failure among several is shown: its line reworded (e.g. to name the file), its extras left out. */
 export interface ErrorFraming {

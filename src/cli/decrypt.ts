@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Io } from '../io.js';
+import type { Io } from '../io/types.js';
 import type { DecryptOptions } from '../commands/decrypt.js';
 import { addGlobalOptions, contextFor } from './global-options.js';
 import { bool, outputOptions, str, fileOptionsFrom, inputTypeOptions } from './shared-options.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Io } from '../io.js';
+import type { Io } from '../io/types.js';
 import type { EditOptions } from '../commands/edit/index.js';
 import { addGlobalOptions, contextFor } from './global-options.js';
 import { acceptLegacyMacOption, bool, keyOptions, num, selectorFlags, selectorOptions, str, inputTypeOptions } from './shared-options.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Io } from '../io.js';
+import type { Io } from '../io/types.js';
 import type { EncryptOptions } from '../commands/encrypt.js';
 import { addGlobalOptions, contextFor } from './global-options.js';
 import { bool, keyOptions, num, outputOptions, selectorFlags, selectorOptions, str, fileOptionsFrom, inputTypeOptions } from './shared-options.js';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { TsopsError } from '../errors.js';
-import type { Io } from '../io.js';
+import type { Io } from '../io/types.js';
 import { addGlobalOptions, contextFor } from './global-options.js';
 import { refuseUnsupported } from './exec-env.js';
 import { str, inputTypeOptions } from './shared-options.js';

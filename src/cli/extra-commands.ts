@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { TsopsError } from '../errors.js';
-import type { Io } from '../io.js';
+import type { Io } from '../io/types.js';
 import { VERSION_LINE } from '../version.js';
 import { load } from './command-loaders.js';
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import type { Io } from '../io.js';
+import type { Io } from '../io/types.js';
 import { addGlobalOptions, contextFor } from './global-options.js';
 import { str } from './shared-options.js';
 import { load } from './command-loaders.js';

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { TsopsError } from '../errors.js';
-import type { Io } from '../io.js';
+import type { Io } from '../io/types.js';
 import type { KeyType } from '../core/keys-model.js';
 import { CommandContext, type GlobalOptions } from '../commands/shared/context.js';
 import { checkForeignFlags, foreignGlobalOptions } from './sops-flags.js';

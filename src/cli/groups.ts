@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Io } from '../io.js';
+import type { Io } from '../io/types.js';
 import { addGlobalOptions, contextFor, parseIntOption } from './global-options.js';
 import { bool, num, str } from './shared-options.js';
 import { foreignKeyOptions } from './sops-flags.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Io } from '../io.js';
+import type { Io } from '../io/types.js';
 import type { KeygenOptions } from '../commands/keygen.js';
 import { addGlobalOptions, contextFor } from './global-options.js';
 import { bool, str } from './shared-options.js';

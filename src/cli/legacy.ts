@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { TsopsError } from '../errors.js';
-import type { Io } from '../io.js';
+import type { Io } from '../io/types.js';
 import { contextFor } from './global-options.js';
 import { encryptOptionsFrom } from './encrypt.js';
 import { decryptOptionsFrom } from './decrypt.js';

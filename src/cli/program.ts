@@ -3,7 +3,7 @@
  * Global flags may come before or after the subcommand; like sops, long flags also take one dash.
  */
 import { Command } from 'commander';
-import type { Io } from '../io.js';
+import type { Io } from '../io/types.js';
 import { registerEncrypt } from './encrypt.js';
 import { registerDecrypt } from './decrypt.js';
 import { registerLegacy } from './legacy.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Io } from '../io.js';
+import type { Io } from '../io/types.js';
 import type { RotateOptions } from '../commands/rotate.js';
 import { addGlobalOptions, contextFor } from './global-options.js';
 import { acceptLegacyMacOption, bool, outputOptions, str, fileOptionsFrom, inputTypeOptions } from './shared-options.js';

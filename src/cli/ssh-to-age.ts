@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Io } from '../io.js';
+import type { Io } from '../io/types.js';
 import type { SshToAgeOptions } from '../commands/ssh-to-age.js';
 import { addGlobalOptions, contextFor } from './global-options.js';
 import { VERSION_LINE } from '../version.js';

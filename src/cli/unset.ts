@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { TsopsError } from '../errors.js';
-import type { Io } from '../io.js';
+import type { Io } from '../io/types.js';
 import { addGlobalOptions, contextFor, parseIntOption } from './global-options.js';
 import { acceptLegacyMacOption, bool, str, inputTypeOptions } from './shared-options.js';
 import { load } from './command-loaders.js';

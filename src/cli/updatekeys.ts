@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { Io } from '../io.js';
+import type { Io } from '../io/types.js';
 import { addGlobalOptions, contextFor } from './global-options.js';
 import { acceptLegacyMacOption, bool, str } from './shared-options.js';
 import { load } from './command-loaders.js';

@@ -9,7 +9,7 @@ import type { Identity } from './age.js';
 import { redactSecrets } from './key-report.js';
 import { pluginIdentityFromLine, pluginOf } from './age-plugin/keys.js';
 import { splitCommand } from './command-line.js';
-import type { Io } from '../io.js';
+import type { Io } from '../io/types.js';
 import { KEY_COMMAND_TIMEOUT_ENV, MAX_KEY_SOURCE_BYTES, formatLimit, keyCommandTimeoutMs } from './source-limits.js';
 import { decryptBytes } from './age-stream.js';
 import { armorDecode } from './age-armor.js';

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { TsopsError, messageOf, isTsopsError, type ErrorCode } from '../../errors.js';
-import type { ChildControl, Io, TerminationSignal } from '../../io.js';
+import type { ChildControl, Io, TerminationSignal } from '../../io/types.js';
 import { splitCommand } from '../../keys/command-line.js';
 import { makePrivateDir, readPrivateFile, writePrivateFile } from '../shared/private-temp.js';
 
@@ -99,7 +99,7 @@ export async function editInTempFile<T>(io: Io, session: EditSession<T>): Promis
   let canceled: TerminationSignal | undefined;
   let child: ChildControl | undefined;
   const abort = new AbortController();
-  const release = io.trapSignals?.((signal) => {
+  const release = io.trapSignals((signal) => {
     canceled ??= signal;
     child?.kill(signal);
     abort.abort();
@@ -137,7 +137,7 @@ export async function editInTempFile<T>(io: Io, session: EditSession<T>): Promis
       }
     }
   } finally {
-    release?.();
+    release();
     dir.remove();
   }
 }
@@ -161,7 +161,7 @@ async function runEditor(io: Io, argv: string[], onSpawn: (c: ChildControl) => v
 /** Say what is wrong; on a terminal wait for Enter, otherwise give up (nothing is written). */
 async function askToRetry(io: Io, name: string, problem: TsopsError, abort: AbortSignal): Promise<void> {
   const message = `${name}: the edited content is not valid: ${problem.message}`;
-  if (!io.stdinIsTTY || io.readLine === undefined) {
+  if (!io.stdinIsTTY) {
     throw new TsopsError(problem.code, message, {
       hint: 'nothing was written; run the edit again on a terminal to fix the content',
       details: problem.details,

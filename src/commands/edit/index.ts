@@ -14,7 +14,7 @@ import { getKey, type Branches } from '../../core/tree.js';
 import { formatForPath, parseFormatName } from '../../formats/index.js';
 import { wrapDataKey } from '../../keys/data-key.js';
 import type { CommandContext } from '../shared/context.js';
-import { writeFailure } from '../../atomic-write.js';
+import { writeFailure } from '../../io/atomic-write.js';
 import { editInTempFile } from './editor.js';
 import { exampleBranches } from './example-documents.js';
 import { withFile, withFileAsync, type Input } from '../shared/files.js';

@@ -3,7 +3,7 @@
  * its exit status passed through.
  */
 import { TsopsError, messageOf } from '../../errors.js';
-import type { ChildControl, Io } from '../../io.js';
+import type { ChildControl, Io } from '../../io/types.js';
 
 export interface ShellRun {
   command: string;
@@ -17,7 +17,7 @@ export interface ShellRun {
  */
 export async function runShellCommand(io: Io, run: ShellRun): Promise<number> {
   let child: ChildControl | undefined;
-  const release = io.trapSignals?.((signal) => {
+  const release = io.trapSignals((signal) => {
     if (signal !== 'SIGINT') child?.kill(signal);
   });
   try {
@@ -30,7 +30,7 @@ export async function runShellCommand(io: Io, run: ShellRun): Promise<number> {
   } catch (e) {
     throw new TsopsError('GENERIC', `could not run the command: ${messageOf(e)}`, { cause: e });
   } finally {
-    release?.();
+    release();
   }
 }
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TsopsError, messageOf } from '../../errors.js';
-import type { Io, RunResult } from '../../io.js';
+import type { Io, RunResult } from '../../io/types.js';
 import type { CommandContext } from '../shared/context.js';
 import { passExitStatus, runShellCommand } from './child-process.js';
 import { withFile } from '../shared/files.js';

@@ -7,7 +7,7 @@ import type { PathComponent } from '../../core/tree-path.js';
 import { setInTree, truncateTree } from '../../core/tree-path.js';
 import { getKey, type Value } from '../../core/tree.js';
 import type { CommandContext } from '../shared/context.js';
-import { writeFailure } from '../../atomic-write.js';
+import { writeFailure } from '../../io/atomic-write.js';
 import { parseSetIndex, parseSetValue, sameValue } from './set-value.js';
 import { encryptAndRender, openAndDecrypt, type OpenedFile } from '../shared/sops-file.js';
 

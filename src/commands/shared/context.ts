@@ -9,7 +9,7 @@ import { loadConfig } from '../../config/parse.js';
 import type { SopsConfig } from '../../config/types.js';
 import { storeFor, type FormatName, type Store } from '../../formats/index.js';
 import type { EmitOptions } from '../../formats/format.js';
-import type { Io } from '../../io.js';
+import type { Io } from '../../io/types.js';
 import type { IdentityLoader } from '../../keys/identities.js';
 import { createIdentityLoader } from '../../keys/loader.js';
 import type { KeyType } from '../../core/keys-model.js';

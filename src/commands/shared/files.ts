@@ -10,7 +10,7 @@ import type { Store } from '../../formats/format.js';
 import type { CommandContext } from './context.js';
 import { warnRecipientsWithoutEnc } from './recipient-check.js';
 import { checkFileVersion } from './version-compare.js';
-import { writeFailure } from '../../atomic-write.js';
+import { writeFailure } from '../../io/atomic-write.js';
 
 export interface InputOptions {
   /** The file argument; undefined reads stdin. */
@@ -132,12 +132,12 @@ function writeError(target: string, e: unknown): TsopsError {
 }
 
 /**
- * Write a file's new bytes in place through the Io's thread-pool write when it has one, so a
- * command rewriting many files overlaps their fsyncs; otherwise as {@link writeOutput} does.
+ * Write a file's new bytes in place through the Io's thread-pool write, so a command rewriting
+ * many files overlaps their fsyncs; a file without a path (stdin) as {@link writeOutput} does.
  */
 export async function writeInPlaceAsync(ctx: CommandContext, data: Uint8Array, input: Input): Promise<void> {
   const target = input.filePath;
-  if (target === undefined || ctx.io.writeFileAtomicAsync === undefined) {
+  if (target === undefined) {
     writeOutput(ctx, data, { inPlace: true }, input);
     return;
   }

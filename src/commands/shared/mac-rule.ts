@@ -46,12 +46,11 @@ export class LegacyMacCheck {
   async confirm(policy: LegacyMacPolicy): Promise<void> {
     if (this.lists === undefined || !policy.rewrites || policy.accepted) return;
     const where = this.name === '' ? 'the file' : this.name;
-    const readLine = this.ctx.io.readLine;
-    if (policy.interactive !== false && this.ctx.io.stdinIsTTY && readLine !== undefined) {
+    if (policy.interactive !== false && this.ctx.io.stdinIsTTY) {
       for (;;) {
         // stderr: stdout may be the command's output
         this.ctx.io.stderr.write(`Re-encrypt ${where} under the current MAC, keeping the comments as they are? (y/n): `);
-        const line = await readLine();
+        const line = await this.ctx.io.readLine();
         const answer = line?.trim().toLowerCase();
         if (answer === 'y' || answer === 'yes') return;
         if (answer === undefined || answer === 'n' || answer === 'no') break;

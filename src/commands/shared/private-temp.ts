@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { TsopsError, messageOf } from '../../errors.js';
-import type { Io } from '../../io.js';
+import type { Io } from '../../io/types.js';
 
 export interface PrivateDir {
   readonly path: string;

@@ -8,7 +8,7 @@ import type { CommandContext } from './context.js';
 export async function askYesNo(ctx: CommandContext, prompt: string): Promise<boolean | undefined> {
   for (;;) {
     ctx.io.stdout.write(prompt);
-    const line = ctx.io.readLine ? await ctx.io.readLine() : undefined;
+    const line = await ctx.io.readLine();
     if (line === undefined) {
       ctx.io.stdout.write('\n');
       return undefined;

@@ -11,7 +11,7 @@ import type { CreationRule, SopsConfig } from '../../config/types.js';
 import { Comment, type TreeMap } from '../../core/tree.js';
 import type { EncryptedDocument } from '../../formats/format.js';
 import { formatForPath, storeFor, type FormatName } from '../../formats/index.js';
-import type { Io } from '../../io.js';
+import type { Io } from '../../io/types.js';
 
 /** Directories never entered: version control data and installed packages. */
 export const SKIPPED_DIRS: ReadonlySet<string> = new Set(['.git', 'node_modules']);
@@ -65,13 +65,11 @@ export function hasMacAndVersion(metadata: TreeMap | undefined): boolean {
  * per directory). Symbolic links are not followed, so a rewrite never replaces a link by a file.
  */
 export function walkFiles(io: Io, root: string): string[] {
-  const listDir = io.listDir;
-  if (listDir === undefined) throw new TsopsError('GENERIC', 'this environment cannot list directories');
   const out: string[] = [];
   const visit = (dir: string) => {
     let entries;
     try {
-      entries = listDir.call(io, dir);
+      entries = io.listDir(dir);
     } catch (e) {
       throw new TsopsError('READ_INPUT', `could not list ${dir}: ${messageOf(e)}`, { cause: e });
     }

@@ -5,7 +5,7 @@
  * written out in file order once its write is done or has failed, so the output reads exactly
  * as if the files had been done one by one.
  */
-import type { Io, Output } from '../../io.js';
+import type { Io, Output } from '../../io/types.js';
 import type { CommandContext } from '../shared/context.js';
 
 type Held = { to: Output; data: string | Uint8Array };

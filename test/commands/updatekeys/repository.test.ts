@@ -4,13 +4,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig } from '../../../src/config/parse.js';
 import { newMap } from '../../../src/core/tree.js';
-import { nodeIo, type Io } from '../../../src/io.js';
+import { fakeIo } from '../../helpers/fake-io.js';
+import type { Io } from '../../../src/io/types.js';
 import { hasMacAndVersion, mayBeSopsFile, scanRepository, walkFiles } from '../../../src/commands/updatekeys/repository.js';
 import { tempDir } from '../../helpers/paths.js';
 import { encryptTo, newKey } from '../../cli/key-management-helpers.js';
 
 function ioAt(cwd: string): Io {
-  return { ...nodeIo(), cwd: () => cwd };
+  return fakeIo({ cwd, env: process.env }).io;
 }
 
 describe('scanRepository', () => {

@@ -9,12 +9,11 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { nodeIo, type Io, type Output } from '../../../src/io.js';
+import type { Io } from '../../../src/io/types.js';
 import { CommandContext } from '../../../src/commands/shared/context.js';
 import { HeldOutput, WriteBehind } from '../../../src/commands/updatekeys/write-behind.js';
 import { tempDir } from '../../helpers/paths.js';
-
-type Stream = 'stdout' | 'stderr';
+import { fakeIo, type Stream } from '../../helpers/fake-io.js';
 
 interface Recording {
   io: Io;
@@ -35,26 +34,12 @@ interface RecordingSettings {
  * `events` as `stdout: text` (trailing newline dropped) to be ordered against other events.
  */
 function recordingIo(events: string[] = [], settings: RecordingSettings = {}): Recording {
-  const writes: [Stream, string][] = [];
-  const output = (to: Stream, isTTY: boolean): Output => ({
-    write: (data) => {
-      // Decoded now: a caller changing its array later must not change what was received.
-      const text = typeof data === 'string' ? data : Buffer.from(data).toString('utf8');
-      writes.push([to, text]);
-      events.push(`${to}: ${text.replace(/\n$/, '')}`);
-    },
-    isTTY,
+  const fake = fakeIo({
+    env: {},
+    ...settings,
+    onWrite: (to, text) => events.push(`${to}: ${text.replace(/\n$/, '')}`),
   });
-  const io: Io = {
-    ...nodeIo(),
-    env: settings.env ?? {},
-    cwd: () => settings.cwd ?? process.cwd(),
-    now: () => settings.now ?? new Date(),
-    stdinIsTTY: false,
-    stdout: output('stdout', settings.stdoutIsTTY ?? false),
-    stderr: output('stderr', settings.stderrIsTTY ?? false),
-  };
-  return { io, writes };
+  return { io: fake.io, writes: fake.writes };
 }
 
 describe('HeldOutput', () => {

@@ -19,7 +19,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { TsopsError, messageOf } from './errors.js';
+import { TsopsError, messageOf } from '../errors.js';
 
 /** What the replacement is and where it goes. */
 interface Plan {

@@ -10,9 +10,9 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { writeFileAtomicAsync } from '../src/io.js';
-import { repoRoot, tempDir } from './helpers/paths.js';
-import { noScript } from './cli/tty-run.js';
+import { writeFileAtomicAsync } from '../../src/io/atomic-write.js';
+import { repoRoot, tempDir } from '../helpers/paths.js';
+import { noScript } from '../cli/tty-run.js';
 
 /** The temp files of the atomic replace: `.<name>.tsops-<12 hex>.tmp`. */
 const TEMP_NAME = /^\..+\.tsops-[0-9a-f]{12}\.tmp$/;
@@ -129,7 +129,7 @@ describe('writeFileAtomicAsync', () => {
 // ---------------------------------------------------------------------------------------------
 // nodeIo().stdout / stderr in a child process
 
-const ioModuleUrl = pathToFileURL(path.join(repoRoot, 'dist', 'src', 'io.js')).href;
+const ioModuleUrl = pathToFileURL(path.join(repoRoot, 'dist', 'src', 'io', 'node-io.js')).href;
 
 /** An ES module for `node -e` that has `io` (nodeIo()), `fs` and `enc` (a TextEncoder) in scope. */
 function childScript(body: string): string {

@@ -1,0 +1,90 @@
+/**
+ * Everything tsops does to the outside world goes through an Io, so commands run in-process in
+ * tests with real files and a captured stdout. Every member is required: a caller never patches
+ * around a missing one. `nodeIo()` (node-io.ts) is the real one; bin.ts builds it.
+ */
+
+export interface RunResult {
+  code: number;
+  stdout: Uint8Array;
+  stderr: Uint8Array;
+  /** The program was killed because it ran past `timeoutMs`. */
+  timedOut?: boolean;
+  /** The program was killed because it printed more than `maxOutputBytes`. */
+  outputTooLarge?: boolean;
+}
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  input?: Uint8Array;
+  /** Inherit the terminal (editors, exec-env children) instead of capturing output. */
+  inherit?: boolean;
+  /** Run through `/bin/sh -c` (exec-env/exec-file); otherwise argv is executed directly. */
+  shell?: boolean;
+  /** Called once the program has started, with a way to send it signals (forwarding Ctrl-C, SIGTERM). */
+  onSpawn?: (child: ChildControl) => void;
+  /** Kill the program (SIGKILL) when it runs longer than this. */
+  timeoutMs?: number;
+  /** Kill the program when its stdout or stderr passes this many bytes (captured output only). */
+  maxOutputBytes?: number;
+}
+
+/** A handle on a running program. */
+export interface ChildControl {
+  kill(signal: NodeJS.Signals): void;
+}
+
+/** The signals that end an interactive session: Ctrl-C, `kill`, a closed terminal. */
+export type TerminationSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+
+/** One entry of a directory listing; symbolic links and special files are `other`. */
+export interface DirEntry {
+  name: string;
+  kind: 'file' | 'dir' | 'other';
+}
+
+export interface Output {
+  write(data: string | Uint8Array): void;
+  readonly isTTY: boolean;
+}
+
+export interface Io {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  cwd(): string;
+  now(): Date;
+  readFile(p: string): Uint8Array;
+  exists(p: string): boolean;
+  /** Mode bits of an existing file, or undefined. */
+  fileMode(p: string): number | undefined;
+  /**
+   * Replace `p` atomically: write a temp file in the same directory, fsync, rename over.
+   * Keeps the mode of an existing file; new files get `mode` (default 0600).
+   */
+  writeFileAtomic(p: string, data: Uint8Array, mode?: number): void;
+  /**
+   * {@link writeFileAtomic} with the fsync and the rename on Node's thread pool, so the writes
+   * of several files overlap; resolves once the file is renamed into place.
+   */
+  writeFileAtomicAsync(p: string, data: Uint8Array, mode?: number): Promise<void>;
+  readStdin(): Promise<Uint8Array>;
+  readonly stdout: Output;
+  readonly stderr: Output;
+  /** Run a program; resolves with its exit code and captured output. */
+  run(argv: string[], options?: RunOptions): Promise<RunResult>;
+  /** Whether standard input is an interactive terminal. */
+  readonly stdinIsTTY: boolean;
+  /**
+   * While subscribed, SIGINT/SIGTERM/SIGHUP no longer end tsops: `handler` runs instead, so a
+   * command can stop its child and remove its temp files first. Returns the unsubscribe function.
+   */
+  trapSignals(handler: (signal: TerminationSignal) => void): () => void;
+  /**
+   * One line from standard input (without the newline); undefined at end of input or when
+   * `abort` fires first. Used for "press Enter to return to the editor".
+   */
+  readLine(abort?: AbortSignal): Promise<string | undefined>;
+  /** A directory's entries, unsorted. Used by repository-wide commands (`updatekeys --all`). */
+  listDir(dir: string): DirEntry[];
+  /** {@link readFile} that throws `tooBig()` past `max` bytes without reading further (key files). */
+  readFileUpTo(p: string, max: number, tooBig: () => Error): Uint8Array;
+}
