@@ -1,11 +1,12 @@
 /** The real Io: Node's file system, process, standard streams and child processes. */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { writeFileAtomicAsync, writeFileAtomicSync } from './atomic-write.js';
 import { readFileUpTo } from './bounded-read.js';
 import { fdOutput } from './fd-output.js';
 import { readStdinLine } from './stdin-lines.js';
 import { runProcess } from './spawn.js';
-import type { DirEntry, Io, TerminationSignal } from './types.js';
+import type { DirEntry, EntryInfo, Io, TerminationSignal } from './types.js';
 
 export function nodeIo(): Io {
   return {
@@ -39,7 +40,54 @@ export function nodeIo(): Io {
     readLine: readStdinLine,
     listDir: listDirectory,
     readFileUpTo,
+    tmpdir: () => os.tmpdir(),
+    isExecutable,
+    makeTempDir: (prefix) => {
+      const dir = fs.mkdtempSync(prefix);
+      fs.chmodSync(dir, 0o700);
+      return dir;
+    },
+    makeDirs: (p, mode) => void fs.mkdirSync(p, { recursive: true, mode }),
+    writeNewFile: (p, data, mode) => fs.writeFileSync(p, data, { mode, flag: 'wx' }),
+    removeTree: (p) => fs.rmSync(p, { recursive: true, force: true, maxRetries: 2 }),
+    entryInfo,
+    readLink: (p) => fs.readlinkSync(p),
+    processExists,
+    pid: process.pid,
+    euid: process.geteuid?.(),
   };
+}
+
+function isExecutable(p: string): boolean {
+  try {
+    if (!fs.statSync(p).isFile()) return false;
+    fs.accessSync(p, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function entryInfo(p: string): EntryInfo | undefined {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(p);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  const kind = st.isFile() ? 'file' : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'link' : 'other';
+  return { kind, uid: st.uid };
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: the pid is alive (another user's process)
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
 }
 
 function listDirectory(dir: string): DirEntry[] {

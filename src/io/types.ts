@@ -43,6 +43,12 @@ export interface DirEntry {
   kind: 'file' | 'dir' | 'other';
 }
 
+/** A directory entry as lstat(2) sees it (a link is not followed), with its owner. */
+export interface EntryInfo {
+  kind: 'file' | 'dir' | 'link' | 'other';
+  uid: number;
+}
+
 export interface Output {
   write(data: string | Uint8Array): void;
   readonly isTTY: boolean;
@@ -87,4 +93,28 @@ export interface Io {
   listDir(dir: string): DirEntry[];
   /** {@link readFile} that throws `tooBig()` past `max` bytes without reading further (key files). */
   readFileUpTo(p: string, max: number, tooBig: () => Error): Uint8Array;
+
+  // Private temporary files (the editor's copy, exec-file's file) and the runs that own them.
+  /** The system's directory for temporary files, where `$TMPDIR` is unset. */
+  tmpdir(): string;
+  /** Whether `p` is a regular file this process may execute (the editor's lookup on PATH). */
+  isExecutable(p: string): boolean;
+  /** Create a new directory named `prefix` and six random characters, mode 0700; its path. */
+  makeTempDir(prefix: string): string;
+  /** Create `p` and any missing parents with `mode`. */
+  makeDirs(p: string, mode: number): void;
+  /** Create a new file with `mode`, never following or replacing an existing one. */
+  writeNewFile(p: string, data: Uint8Array, mode: number): void;
+  /** Remove `p` and everything below it; a missing `p` is no error. */
+  removeTree(p: string): void;
+  /** What `p` is, not following a link; undefined when nothing is there. */
+  entryInfo(p: string): EntryInfo | undefined;
+  /** The target of the symbolic link `p`. */
+  readLink(p: string): string;
+  /** Whether a process with this pid exists (one of another user included). */
+  processExists(pid: number): boolean;
+  /** This process's id. */
+  readonly pid: number;
+  /** This process's effective user id; undefined where the platform has none. */
+  readonly euid: number | undefined;
 }

@@ -4,7 +4,6 @@
  * every way out — success, error, editor crash, SIGINT, SIGTERM and SIGHUP.
  */
 import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { TsopsError, messageOf, isTsopsError, type ErrorCode } from '../../errors.js';
@@ -16,18 +15,11 @@ import { makePrivateDir, readPrivateFile, writePrivateFile } from '../shared/pri
 export const FALLBACK_EDITORS = ['vim', 'nano', 'vi'] as const;
 
 /** The first executable file called `name` in the `PATH` list, or undefined. */
-export function findOnPath(name: string, pathList: string | undefined): string | undefined {
+export function findOnPath(io: Io, name: string, pathList: string | undefined): string | undefined {
   for (const dir of (pathList ?? '').split(path.delimiter)) {
     if (dir === '') continue;
     const candidate = path.join(dir, name);
-    try {
-      if (fs.statSync(candidate).isFile()) {
-        fs.accessSync(candidate, fs.constants.X_OK);
-        return candidate;
-      }
-    } catch {
-      // not here
-    }
+    if (io.isExecutable(candidate)) return candidate;
   }
   return undefined;
 }
@@ -36,7 +28,8 @@ export function findOnPath(name: string, pathList: string | undefined): string |
  * The editor's argv (without the file): `$SOPS_EDITOR`, else `$EDITOR`, split like a shell
  * would; else the first of vim, nano, vi on PATH. NO_EDITOR (exit 201) when there is none.
  */
-export function editorCommand(env: Readonly<Record<string, string | undefined>>): string[] {
+export function editorCommand(io: Io): string[] {
+  const env = io.env;
   for (const name of ['SOPS_EDITOR', 'EDITOR']) {
     const line = env[name];
     if (line === undefined || line.trim() === '') continue;
@@ -51,7 +44,7 @@ export function editorCommand(env: Readonly<Record<string, string | undefined>>)
     if (argv.length > 0) return argv;
   }
   for (const name of FALLBACK_EDITORS) {
-    const found = findOnPath(name, env['PATH']);
+    const found = findOnPath(io, name, env['PATH']);
     if (found !== undefined) return [found];
   }
   throw new TsopsError('NO_EDITOR', `could not run editor: no editor available (tried $SOPS_EDITOR, $EDITOR, ${FALLBACK_EDITORS.join(', ')})`, {
@@ -95,7 +88,7 @@ export interface EditSession<T> {
  * on a termination signal.
  */
 export async function editInTempFile<T>(io: Io, session: EditSession<T>): Promise<T> {
-  const editor = editorCommand(io.env);
+  const editor = editorCommand(io);
   let canceled: TerminationSignal | undefined;
   let child: ChildControl | undefined;
   const abort = new AbortController();
@@ -110,7 +103,7 @@ export async function editInTempFile<T>(io: Io, session: EditSession<T>): Promis
   };
   try {
     const file = path.join(dir.path, session.baseName);
-    writePrivateFile(file, session.content);
+    writePrivateFile(io, file, session.content);
     const original = sha256(session.content);
     for (;;) {
       checkCanceled();
@@ -124,7 +117,7 @@ export async function editInTempFile<T>(io: Io, session: EditSession<T>): Promis
         child = undefined;
       }
       checkCanceled();
-      const edited = readPrivateFile(file);
+      const edited = readPrivateFile(io, file);
       if (sha256(edited) === original) {
         throw new TsopsError('FILE_UNCHANGED', 'file has not changed, exiting.');
       }

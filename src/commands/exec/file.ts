@@ -60,9 +60,9 @@ export async function execFileCommand(ctx: CommandContext, options: ExecFileOpti
   try {
     const fileName = name ?? (options.noFifo ? `${FALLBACK_FILENAME}${randomDigits()}` : FALLBACK_FILENAME);
     const target = path.join(dir.path, fileName);
-    if (path.dirname(fileName) !== '.') makePrivateSubdirs(path.dirname(target));
+    if (path.dirname(fileName) !== '.') makePrivateSubdirs(ctx.io, path.dirname(target));
     let writer: FifoWriter | undefined;
-    if (options.noFifo) writePrivateFile(target, plaintext);
+    if (options.noFifo) writePrivateFile(ctx.io, target, plaintext);
     else writer = await startFifoWriter(ctx.io, target, plaintext);
     ctx.debug(`${opened.name}: decrypted for the command at ${target} (${options.noFifo ? '0600 file' : 'FIFO'}, removed afterwards)`);
     let code: number;

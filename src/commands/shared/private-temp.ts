@@ -2,8 +2,6 @@
  * Private temporary directories for plaintext that must touch the disk (the editor's copy,
  * exec-file's file): mode 0700 under `$TMPDIR`, files 0600, removed as a whole afterwards.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { TsopsError, messageOf } from '../../errors.js';
 import type { Io } from '../../io/types.js';
@@ -17,7 +15,7 @@ export interface PrivateDir {
 /** `$TMPDIR` as the command sees it, else the system default. */
 export function tempRoot(io: Io): string {
   const t = io.env['TMPDIR'];
-  return t !== undefined && t !== '' ? t : os.tmpdir();
+  return t !== undefined && t !== '' ? t : io.tmpdir();
 }
 
 /**
@@ -28,10 +26,9 @@ export function tempRoot(io: Io): string {
 export function makePrivateDir(io: Io, prefix: string): PrivateDir {
   let dir: string;
   const root = tempRoot(io);
-  removeDeadRunDirs(root);
+  removeDeadRunDirs(io, root);
   try {
-    dir = fs.mkdtempSync(path.join(root, `${prefix}${ownerTag(thisRun())}-`));
-    fs.chmodSync(dir, 0o700);
+    dir = io.makeTempDir(path.join(root, `${prefix}${ownerTag(thisRun(io))}-`));
   } catch (e) {
     throw new TsopsError('WRITE_OUTPUT', `could not create a temporary directory: ${messageOf(e)}`, {
       cause: e,
@@ -42,7 +39,7 @@ export function makePrivateDir(io: Io, prefix: string): PrivateDir {
     path: dir,
     remove: () => {
       try {
-        fs.rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
+        io.removeTree(dir);
       } catch {
         // nothing better to do: the directory is private to this user
       }
@@ -51,26 +48,26 @@ export function makePrivateDir(io: Io, prefix: string): PrivateDir {
 }
 
 /** Write a new 0600 file (never follows or replaces an existing one). */
-export function writePrivateFile(file: string, data: Uint8Array): void {
+export function writePrivateFile(io: Io, file: string, data: Uint8Array): void {
   try {
-    fs.writeFileSync(file, data, { mode: 0o600, flag: 'wx' });
+    io.writeNewFile(file, data, 0o600);
   } catch (e) {
     throw new TsopsError('WRITE_OUTPUT', `could not write the temporary file: ${messageOf(e)}`, { cause: e });
   }
 }
 
-export function readPrivateFile(file: string): Uint8Array {
+export function readPrivateFile(io: Io, file: string): Uint8Array {
   try {
-    return fs.readFileSync(file);
+    return io.readFile(file);
   } catch (e) {
     throw new TsopsError('READ_INPUT', `could not read the edited file: ${messageOf(e)}`, { cause: e });
   }
 }
 
 /** Create directories (0700) inside a private directory for a nested file name. */
-export function makePrivateSubdirs(dir: string): void {
+export function makePrivateSubdirs(io: Io, dir: string): void {
   try {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    io.makeDirs(dir, 0o700);
   } catch (e) {
     throw new TsopsError('WRITE_OUTPUT', `could not create ${dir}: ${messageOf(e)}`, { cause: e });
   }
@@ -95,9 +92,9 @@ function ownerTag(id: RunId): string {
 }
 
 /** Field 22 of /proc/<pid>/stat, the process's start time; undefined when unreadable. */
-function startTime(pid: number | 'self'): number | undefined {
+function startTime(io: Io, pid: number | 'self'): number | undefined {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = Buffer.from(io.readFile(`/proc/${pid}/stat`)).toString('utf8');
     // the command name (field 2) is in parentheses and may hold spaces: count after it
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const start = Number(fields[19]);
@@ -107,32 +104,25 @@ function startTime(pid: number | 'self'): number | undefined {
   }
 }
 
-function pidNamespace(): number {
+function pidNamespace(io: Io): number {
   try {
-    const m = /\[(\d+)\]/.exec(fs.readlinkSync('/proc/self/ns/pid'));
+    const m = /\[(\d+)\]/.exec(io.readLink('/proc/self/ns/pid'));
     return m ? Number(m[1]) : 0;
   } catch {
     return 0;
   }
 }
 
-let self: RunId | undefined;
-function thisRun(): RunId {
-  self ??= { pid: process.pid, start: startTime('self') ?? 0, ns: pidNamespace() };
-  return self;
+function thisRun(io: Io): RunId {
+  return { pid: io.pid, start: startTime(io, 'self') ?? 0, ns: pidNamespace(io) };
 }
 
 /** Whether the run that named a directory is certainly gone. */
-function isDead(owner: RunId, me: RunId): boolean {
+function isDead(io: Io, owner: RunId, me: RunId): boolean {
   if (owner.ns !== me.ns) return false;
-  try {
-    process.kill(owner.pid, 0);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ESRCH') return true;
-    // EPERM: the pid is alive (another user's process)
-  }
+  if (!io.processExists(owner.pid)) return true;
   if (owner.start === 0) return false;
-  const start = startTime(owner.pid);
+  const start = startTime(io, owner.pid);
   return start !== undefined && start !== owner.start;
 }
 
@@ -141,12 +131,12 @@ function isDead(owner: RunId, me: RunId): boolean {
  * a check only for names tsops gives. Never throws; never follows a link; never touches
  * another user's directory or a live run's.
  */
-export function removeDeadRunDirs(root: string): void {
-  const me = thisRun();
-  const euid = process.geteuid?.();
+export function removeDeadRunDirs(io: Io, root: string): void {
+  const me = thisRun(io);
+  const euid = io.euid;
   let names: string[];
   try {
-    names = fs.readdirSync(root);
+    names = io.listDir(root).map((e) => e.name);
   } catch {
     return;
   }
@@ -157,9 +147,9 @@ export function removeDeadRunDirs(root: string): void {
     if (owner.pid === me.pid && owner.start === me.start) continue;
     const dir = path.join(root, name);
     try {
-      const st = fs.lstatSync(dir);
-      if (!st.isDirectory() || (euid !== undefined && st.uid !== euid)) continue;
-      if (isDead(owner, me)) fs.rmSync(dir, { recursive: true, force: true });
+      const st = io.entryInfo(dir);
+      if (st?.kind !== 'dir' || (euid !== undefined && st.uid !== euid)) continue;
+      if (isDead(io, owner, me)) io.removeTree(dir);
     } catch {
       // gone meanwhile, or not ours to remove
     }
