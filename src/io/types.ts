@@ -111,6 +111,11 @@ export interface Io {
   entryInfo(p: string): EntryInfo | undefined;
   /** The target of the symbolic link `p`. */
   readLink(p: string): string;
+  /** Open `p` for writing without blocking (a FIFO: ENXIO until a reader has it open); a descriptor. */
+  openNonBlocking(p: string): number;
+  /** Write what `fd` takes now of `data` from `offset` on; the bytes written (EAGAIN when none fit). */
+  writeSome(fd: number, data: Uint8Array, offset: number): number;
+  closeFd(fd: number): void;
   /** Whether a process with this pid exists (one of another user included). */
   processExists(pid: number): boolean;
   /** This process's id. */

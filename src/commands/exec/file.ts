@@ -4,7 +4,6 @@
  * replace `{}` in COMMAND with its path, run it, and remove the directory whatever happens.
  */
 import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TsopsError, messageOf } from '../../errors.js';
 import type { Io, RunResult } from '../../io/types.js';
@@ -119,15 +118,15 @@ async function startFifoWriter(io: Io, fifo: string, data: Uint8Array): Promise<
     if (finished) return;
     finished = true;
     if (timer !== undefined) clearTimeout(timer);
-    if (fd !== undefined) fs.closeSync(fd);
+    if (fd !== undefined) io.closeFd(fd);
     fd = undefined;
   };
   const step = () => {
     timer = undefined;
     const before = off;
     try {
-      if (fd === undefined) fd = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
-      while (off < data.length) off += fs.writeSync(fd, data, off, data.length - off);
+      if (fd === undefined) fd = io.openNonBlocking(fifo);
+      while (off < data.length) off += io.writeSome(fd, data, off);
       return finish(); // all written: closing gives the reader its end of file
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
