@@ -1,7 +1,8 @@
 /** tsops as a library: explicit re-exports only. */
 export { decryptData, decryptTree, encryptData, parseEncryptedData, type DecryptDataOptions, type EncryptDataOptions } from './api.js';
 export { TsopsError, ExitCode, ErrorCodes, type ErrorCode } from './errors.js';
-export { nodeIo, type Io } from './io.js';
+export { nodeIo } from './io/node-io.js';
+export { type Io } from './io/types.js';
 export { main } from './main.js';
 export { Comment, Timestamp, newMap, newList, isMap, isList, type Branches, type TreeMap, type TreeList, type Value, type Scalar } from './core/tree.js';
 export { ValueCipher } from './core/cipher.js';

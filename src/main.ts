@@ -2,7 +2,7 @@
  * Runs one command line: builds the program, maps errors to one line on stderr and sops' exit
  * codes. A stack trace is shown only with --verbose, and only for unexpected errors.
  */
-import type { Io } from './io.js';
+import type { Io } from './io/types.js';
 import { buildProgram, normalizeArgv } from './cli/program.js';
 import { reportError } from './report-error.js';
 

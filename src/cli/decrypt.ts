@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
-import type { Io } from '../io.js';
+import type { Io } from '../io/types.js';
 import type { DecryptOptions } from '../commands/decrypt.js';
-import { addGlobalOptions, contextFor, inputTypeOptions } from './program.js';
-import { bool, outputOptions, str, fileOptionsFrom } from './shared-options.js';
-
-// Command modules load on use, so a run pays only for the command it runs.
-const loadDecrypt = () => import('../commands/decrypt.js');
+import { addGlobalOptions, contextFor } from './global-options.js';
+import { bool, outputOptions, str, fileOptionsFrom, inputTypeOptions } from './shared-options.js';
+import { load } from './command-loaders.js';
 
 export function decryptOptionsFrom(o: Record<string, unknown>, file: string | undefined): DecryptOptions {
   return {
@@ -28,7 +26,7 @@ export function registerDecrypt(program: Command, io: Io): void {
     .option('--filename-override <path>', 'the path that decides the format');
   addGlobalOptions(cmd);
   cmd.action(async (files: string[], _o: unknown, self: Command) => {
-    const [{ decryptCommand }, { forEachFile }] = await Promise.all([loadDecrypt(), import('../commands/many-files.js')]);
+    const [{ decryptCommand }, { forEachFile }] = await Promise.all([load.decrypt(), load.manyFiles()]);
     const ctx = contextFor(io, self);
     await forEachFile(ctx, files, self.opts(), (file) => decryptCommand(ctx, decryptOptionsFrom(self.opts(), file)));
   });

@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
-import type { Io } from '../io.js';
-import type { EditOptions } from '../commands/edit.js';
-import { addGlobalOptions, contextFor, inputTypeOptions } from './program.js';
-import { acceptLegacyMacOption, bool, keyOptions, num, selectorFlags, selectorOptions, str } from './shared-options.js';
-
-// Command modules load on use, so a run pays only for the command it runs.
-const loadEdit = () => import('../commands/edit.js');
+import type { Io } from '../io/types.js';
+import type { EditOptions } from '../commands/edit/index.js';
+import { addGlobalOptions, contextFor } from './global-options.js';
+import { acceptLegacyMacOption, bool, keyOptions, num, selectorFlags, selectorOptions, str, inputTypeOptions } from './shared-options.js';
+import { load } from './command-loaders.js';
 
 export function editOptionsFrom(o: Record<string, unknown>, file: string): EditOptions {
   return {
@@ -40,6 +38,6 @@ export function registerEdit(program: Command, io: Io): void {
   cmd.option('--ignore-mac', 'do not verify the MAC (values are still authenticated)');
   addGlobalOptions(cmd);
   cmd.action(async (file: string, _o: unknown, self: Command) => {
-    await (await loadEdit()).editCommand(contextFor(io, self), editOptionsFrom(self.opts(), file));
+    await (await load.edit()).editCommand(contextFor(io, self), editOptionsFrom(self.opts(), file));
   });
 }

@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
-import type { Io } from '../io.js';
+import type { Io } from '../io/types.js';
 import type { EncryptOptions } from '../commands/encrypt.js';
-import { addGlobalOptions, contextFor, inputTypeOptions } from './program.js';
-import { bool, keyOptions, num, outputOptions, selectorFlags, selectorOptions, str, fileOptionsFrom } from './shared-options.js';
-
-// Command modules load on use, so a run pays only for the command it runs.
-const loadEncrypt = () => import('../commands/encrypt.js');
+import { addGlobalOptions, contextFor } from './global-options.js';
+import { bool, keyOptions, num, outputOptions, selectorFlags, selectorOptions, str, fileOptionsFrom, inputTypeOptions } from './shared-options.js';
+import { load } from './command-loaders.js';
 
 export function encryptOptionsFrom(o: Record<string, unknown>, file: string | undefined): EncryptOptions {
   return {
@@ -31,7 +29,7 @@ export function registerEncrypt(program: Command, io: Io): void {
   addGlobalOptions(cmd, ['decryption-order']);
   cmd.action(async (files: string[], _o: unknown, self: Command) => {
     const ctx = contextFor(io, self);
-    const [{ encryptCommand }, { forEachFile }] = await Promise.all([loadEncrypt(), import('../commands/many-files.js')]);
+    const [{ encryptCommand }, { forEachFile }] = await Promise.all([load.encrypt(), load.manyFiles()]);
     await forEachFile(ctx, files, self.opts(), (file) => encryptCommand(ctx, encryptOptionsFrom(self.opts(), file)));
   });
 }

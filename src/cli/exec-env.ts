@@ -1,12 +1,10 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { TsopsError } from '../errors.js';
-import type { Io } from '../io.js';
-import { addGlobalOptions, contextFor } from './program.js';
+import type { Io } from '../io/types.js';
+import { addGlobalOptions, contextFor } from './global-options.js';
 import { bool, str } from './shared-options.js';
-
-// Command modules load on use, so a run pays only for the command it runs.
-const loadExecEnv = () => import('../commands/exec-env.js');
+import { load } from './command-loaders.js';
 
 /** Flags sops has that tsops refuses rather than ignores. */
 export function refuseUnsupported(o: Record<string, unknown>): void {
@@ -36,7 +34,7 @@ export function registerExecEnv(program: Command, io: Io): void {
     }
     refuseUnsupported(o);
     if (o['background']) throw new TsopsError('UNSUPPORTED', '--background is not supported', { hint: 'run tsops itself in the background' });
-    await (await loadExecEnv()).execEnvCommand(contextFor(io, self), {
+    await (await load.execEnv()).execEnvCommand(contextFor(io, self), {
       files: self.args.slice(0, -1),
       command: self.args[self.args.length - 1]!,
       inputType: str(o, 'inputType'),

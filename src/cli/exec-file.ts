@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { TsopsError } from '../errors.js';
-import type { Io } from '../io.js';
-import { addGlobalOptions, contextFor, inputTypeOptions } from './program.js';
+import type { Io } from '../io/types.js';
+import { addGlobalOptions, contextFor } from './global-options.js';
 import { refuseUnsupported } from './exec-env.js';
-import { str } from './shared-options.js';
-
-// Command modules load on use, so a run pays only for the command it runs.
-const loadExecFile = () => import('../commands/exec-file.js');
+import { str, inputTypeOptions } from './shared-options.js';
+import { load } from './command-loaders.js';
 
 export function registerExecFile(program: Command, io: Io): void {
   const cmd = program
@@ -29,7 +27,7 @@ export function registerExecFile(program: Command, io: Io): void {
     }
     refuseUnsupported(o);
     if (o['background']) throw new TsopsError('UNSUPPORTED', '--background is not supported', { hint: 'run tsops itself in the background' });
-    await (await loadExecFile()).execFileCommand(contextFor(io, self), {
+    await (await load.execFile()).execFileCommand(contextFor(io, self), {
       file: self.args[0]!,
       command: self.args[1]!,
       inputType: str(o, 'inputType'),

@@ -5,10 +5,9 @@
  */
 import type { Command } from 'commander';
 import { TsopsError } from '../errors.js';
-import type { Io } from '../io.js';
-import { VERSION_LINE } from './program.js';
-
-const loadCompletion = () => import('./completion.js');
+import type { Io } from '../io/types.js';
+import { VERSION_LINE } from '../version.js';
+import { load } from './command-loaders.js';
 
 /** sops commands tsops leaves out, and what to use instead. */
 const NOT_OFFERED: Array<[string, string]> = [
@@ -32,7 +31,7 @@ export function registerExtraCommands(program: Command, io: Io): void {
     .description('print a shell completion script: bash, zsh or fish (e.g. source <(tsops completion bash))')
     .argument('<shell>')
     .action(async (shell: string) => {
-      io.stdout.write((await loadCompletion()).completionScript(program, shell));
+      io.stdout.write((await load.completion()).completionScript(program, shell));
     });
 
   for (const [name, message] of NOT_OFFERED) {

@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import type { Io } from '../io.js';
-import { addGlobalOptions, contextFor } from './program.js';
+import type { Io } from '../io/types.js';
+import { addGlobalOptions, contextFor } from './global-options.js';
 import { str } from './shared-options.js';
-
-// Command modules load on use, so a run pays only for the command it runs.
-const loadFilestatus = () => import('../commands/filestatus.js');
+import { load } from './command-loaders.js';
 
 export function registerFileStatus(program: Command, io: Io): void {
   const cmd = program
@@ -15,6 +13,6 @@ export function registerFileStatus(program: Command, io: Io): void {
     .addOption(new Option('--input-type <type>', 'input format: yaml, json, dotenv, ini or binary (default: by extension)'));
   addGlobalOptions(cmd, ['config', 'indent', 'decryption-order']);
   cmd.action(async (file: string, _o: unknown, self: Command) => {
-    await (await loadFilestatus()).fileStatusCommand(contextFor(io, self), { file, inputType: str(self.opts(), 'inputType') });
+    await (await load.filestatus()).fileStatusCommand(contextFor(io, self), { file, inputType: str(self.opts(), 'inputType') });
   });
 }

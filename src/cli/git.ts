@@ -1,14 +1,9 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import type { Io } from '../io.js';
-import { addGlobalOptions, contextFor } from './program.js';
+import type { Io } from '../io/types.js';
+import { addGlobalOptions, contextFor } from './global-options.js';
 import { str } from './shared-options.js';
-
-// Command modules load on use, so a run pays only for the command it runs.
-const loadSetup = () => import('../git/setup.js');
-const loadTextconv = () => import('../git/textconv.js');
-const loadMerge = () => import('../git/merge-driver.js');
-const loadRecipients = () => import('../commands/recipients.js');
+import { load } from './command-loaders.js';
 
 export function registerGit(program: Command, io: Io): void {
   const git = program.command('git').description('git integration: plaintext diffs and value-wise merges of sops files');
@@ -17,11 +12,11 @@ export function registerGit(program: Command, io: Io): void {
     .description("wire this repository's diff and merge drivers for PATTERNs (default: from .sops.yaml rules)")
     .argument('[patterns...]');
   addGlobalOptions(setup).action(async (patterns: string[], _o: unknown, self: Command) => {
-    await (await loadSetup()).gitSetupCommand(contextFor(io, self), { patterns });
+    await (await load.gitSetup()).gitSetupCommand(contextFor(io, self), { patterns });
   });
   const textconv = git.command('textconv').description('print the plaintext of a sops file, any other file as it is (diff driver)').argument('<file>');
   addGlobalOptions(textconv).action(async (file: string, _o: unknown, self: Command) => {
-    await (await loadTextconv()).textconvCommand(contextFor(io, self), file);
+    await (await load.gitTextconv()).textconvCommand(contextFor(io, self), file);
   });
   const merge = git
     .command('merge-driver')
@@ -31,7 +26,7 @@ export function registerGit(program: Command, io: Io): void {
     .argument('<theirs>')
     .argument('<path>');
   addGlobalOptions(merge).action(async (base: string, ours: string, theirs: string, path: string, _o: unknown, self: Command) => {
-    await (await loadMerge()).mergeDriverCommand(contextFor(io, self), { base, ours, theirs, path });
+    await (await load.gitMerge()).mergeDriverCommand(contextFor(io, self), { base, ours, theirs, path });
   });
 }
 
@@ -43,6 +38,6 @@ export function registerRecipients(program: Command, io: Io): void {
     .addOption(new Option('--input-type <type>', 'input format: yaml, json, dotenv, ini or binary (default: by extension)'));
   addGlobalOptions(cmd);
   cmd.action(async (files: string[], _o: unknown, self: Command) => {
-    await (await loadRecipients()).recipientsCommand(contextFor(io, self), { files, inputType: str(self.opts(), 'inputType') });
+    await (await load.recipients()).recipientsCommand(contextFor(io, self), { files, inputType: str(self.opts(), 'inputType') });
   });
 }

@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
-import type { Io } from '../io.js';
-import { addGlobalOptions, contextFor, parseIntOption } from './program.js';
+import type { Io } from '../io/types.js';
+import { addGlobalOptions, contextFor, parseIntOption } from './global-options.js';
 import { bool, num, str } from './shared-options.js';
 import { foreignKeyOptions } from './sops-flags.js';
-
-// Command modules load on use, so a run pays only for the command it runs.
-const loadGroups = () => import('../commands/groups.js');
+import { load } from './command-loaders.js';
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
@@ -31,7 +29,7 @@ export function registerGroups(program: Command, io: Io): void {
   add.option('--pgp <fingerprints>', 'PGP fingerprints of the new group (repeatable, or comma-separated)', collect);
   commonOptions(add).action(async (_o: unknown, self: Command) => {
     const o = self.opts();
-    await (await loadGroups()).groupsAddCommand(contextFor(io, self), {
+    await (await load.groups()).groupsAddCommand(contextFor(io, self), {
       file: str(o, 'file'),
       inPlace: bool(o, 'inPlace'),
       threshold: num(o, 'shamirSecretSharingThreshold'),
@@ -42,7 +40,7 @@ export function registerGroups(program: Command, io: Io): void {
   const del = groups.command('delete').description('delete the key group at a 0-based index; the data key is kept').argument('[index]');
   commonOptions(del).action(async (index: string | undefined, _o: unknown, self: Command) => {
     const o = self.opts();
-    await (await loadGroups()).groupsDeleteCommand(contextFor(io, self), {
+    await (await load.groups()).groupsDeleteCommand(contextFor(io, self), {
       file: str(o, 'file'),
       inPlace: bool(o, 'inPlace'),
       threshold: num(o, 'shamirSecretSharingThreshold'),

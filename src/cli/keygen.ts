@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
-import type { Io } from '../io.js';
+import type { Io } from '../io/types.js';
 import type { KeygenOptions } from '../commands/keygen.js';
-import { addGlobalOptions, contextFor } from './program.js';
+import { addGlobalOptions, contextFor } from './global-options.js';
 import { bool, str } from './shared-options.js';
-
-// Command modules load on use, so a run pays only for the command it runs.
-const loadKeygen = () => import('../commands/keygen.js');
+import { load } from './command-loaders.js';
 
 export function keygenOptionsFrom(o: Record<string, unknown>): KeygenOptions {
   return { output: str(o, 'output'), pq: bool(o, 'pq') };
@@ -20,6 +18,6 @@ export function registerKeygen(program: Command, io: Io): void {
     .option('--pq', 'generate a post-quantum hybrid key (age1pq1…)');
   addGlobalOptions(cmd, ['config', 'indent', 'decryption-order']);
   cmd.action(async (_o: unknown, self: Command) => {
-    await (await loadKeygen()).keygenCommand(contextFor(io, self), keygenOptionsFrom(self.opts()));
+    await (await load.keygen()).keygenCommand(contextFor(io, self), keygenOptionsFrom(self.opts()));
   });
 }

@@ -4,21 +4,14 @@
  */
 import type { Command } from 'commander';
 import { TsopsError } from '../errors.js';
-import type { Io } from '../io.js';
-import { contextFor, inputTypeOptions } from './program.js';
+import type { Io } from '../io/types.js';
+import { contextFor } from './global-options.js';
 import { encryptOptionsFrom } from './encrypt.js';
 import { decryptOptionsFrom } from './decrypt.js';
 import { recipientChangeOptions, rotateOptionsFrom } from './rotate.js';
-import { keyOptions, outputOptions, selectorOptions } from './shared-options.js';
+import { keyOptions, outputOptions, selectorOptions, inputTypeOptions } from './shared-options.js';
 import { editOnlyOptions, editOptionsFrom } from './edit.js';
-
-// Command modules load on use, so a run pays only for the command it runs.
-const loadEncrypt = () => import('../commands/encrypt.js');
-const loadDecrypt = () => import('../commands/decrypt.js');
-const loadRotate = () => import('../commands/rotate.js');
-const loadEdit = () => import('../commands/edit.js');
-const loadSet = () => import('../commands/set.js');
-const loadSetValue = () => import('../commands/set-value.js');
+import { load } from './command-loaders.js';
 
 export function registerLegacy(program: Command, io: Io): void {
   program
@@ -43,17 +36,17 @@ export function registerLegacy(program: Command, io: Io): void {
       throw new TsopsError('NO_FILE', 'no file specified', { hint: 'run `tsops --help` for usage' });
     }
     if (o['addAge'] !== undefined || o['rmAge'] !== undefined || o['addPgp'] !== undefined || o['rmPgp'] !== undefined) {
-      (await loadRotate()).refuseKeyChangeOnMissingFile(ctx, file, true, true);
+      (await load.rotate()).refuseKeyChangeOnMissingFile(ctx, file, true, true);
     }
     // As in sops, the last of -e/-d/-r/--set wins when several are given.
     if (typeof o['set'] === 'string') {
-      const { path, value } = (await loadSetValue()).parseLegacySet(o['set']);
+      const { path, value } = (await load.setValue()).parseLegacySet(o['set']);
       const types = { inputType: o['inputType'] as string | undefined, outputType: o['outputType'] as string | undefined };
-      return (await loadSet()).setValueInFile(ctx, { file, ...types, ignoreMac: o['ignoreMac'] === true, acceptLegacyMac: o['acceptLegacyMac'] === true }, path, value);
+      return (await load.set()).setValueInFile(ctx, { file, ...types, ignoreMac: o['ignoreMac'] === true, acceptLegacyMac: o['acceptLegacyMac'] === true }, path, value);
     }
-    if (o['rotate']) return (await loadRotate()).rotateCommand(ctx, { ...rotateOptionsFrom(o, file), legacy: true });
-    if (o['decrypt']) return (await loadDecrypt()).decryptCommand(ctx, decryptOptionsFrom(o, file));
-    if (o['encrypt']) return (await loadEncrypt()).encryptCommand(ctx, encryptOptionsFrom(o, file));
-    return (await loadEdit()).editCommand(ctx, editOptionsFrom(o, file));
+    if (o['rotate']) return (await load.rotate()).rotateCommand(ctx, { ...rotateOptionsFrom(o, file), legacy: true });
+    if (o['decrypt']) return (await load.decrypt()).decryptCommand(ctx, decryptOptionsFrom(o, file));
+    if (o['encrypt']) return (await load.encrypt()).encryptCommand(ctx, encryptOptionsFrom(o, file));
+    return (await load.edit()).editCommand(ctx, editOptionsFrom(o, file));
   });
 }

@@ -1,12 +1,10 @@
 import type { Command } from 'commander';
-import type { Io } from '../io.js';
+import type { Io } from '../io/types.js';
 import type { RotateOptions } from '../commands/rotate.js';
-import { addGlobalOptions, contextFor, inputTypeOptions } from './program.js';
-import { acceptLegacyMacOption, bool, outputOptions, str, fileOptionsFrom } from './shared-options.js';
+import { addGlobalOptions, contextFor } from './global-options.js';
+import { acceptLegacyMacOption, bool, outputOptions, str, fileOptionsFrom, inputTypeOptions } from './shared-options.js';
 import { foreignRotateOptions } from './sops-flags.js';
-
-// Command modules load on use, so a run pays only for the command it runs.
-const loadRotate = () => import('../commands/rotate.js');
+import { load } from './command-loaders.js';
 
 export function rotateOptionsFrom(o: Record<string, unknown>, file: string | undefined): RotateOptions {
   return {
@@ -43,6 +41,6 @@ export function registerRotate(program: Command, io: Io): void {
   addGlobalOptions(cmd);
   cmd.action(async (files: string[], _o: unknown, self: Command) => {
     const ctx = contextFor(io, self);
-    await (await loadRotate()).rotateFilesCommand(ctx, files, (file) => rotateOptionsFrom(self.opts(), file));
+    await (await load.rotate()).rotateFilesCommand(ctx, files, (file) => rotateOptionsFrom(self.opts(), file));
   });
 }

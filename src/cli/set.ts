@@ -1,11 +1,9 @@
 import { Option, type Command } from 'commander';
 import { TsopsError } from '../errors.js';
-import type { Io } from '../io.js';
-import { addGlobalOptions, contextFor, inputTypeOptions, parseIntOption } from './program.js';
-import { acceptLegacyMacOption, bool, str } from './shared-options.js';
-
-// Command modules load on use, so a run pays only for the command it runs.
-const loadSet = () => import('../commands/set.js');
+import type { Io } from '../io/types.js';
+import { addGlobalOptions, contextFor, parseIntOption } from './global-options.js';
+import { acceptLegacyMacOption, bool, str, inputTypeOptions } from './shared-options.js';
+import { load } from './command-loaders.js';
 
 export function registerSet(program: Command, io: Io): void {
   const cmd = program
@@ -34,7 +32,7 @@ export function registerSet(program: Command, io: Io): void {
         hint: `tsops set FILE INDEX ${o['valueStdin'] ? '(value on stdin)' : 'VALUE'}`,
       });
     }
-    await (await loadSet()).setCommand(contextFor(io, self), {
+    await (await load.set()).setCommand(contextFor(io, self), {
       file: args[0]!,
       index: args[1]!,
       value: args[2],

@@ -1,8 +1,8 @@
 /** Option groups shared by several commands, and their conversion to typed options. */
-import type { Command } from 'commander';
-import type { SelectorFlags } from '../commands/key-rules.js';
-import type { InputOptions, OutputOptions } from '../commands/files.js';
-import { parseIntOption } from './program.js';
+import { Option, type Command } from 'commander';
+import type { SelectorFlags } from '../commands/shared/key-rules.js';
+import type { InputOptions, OutputOptions } from '../commands/shared/files.js';
+import { parseIntOption } from './global-options.js';
 import { foreignKeyOptions } from './sops-flags.js';
 
 export function selectorOptions(cmd: Command): Command {
@@ -69,4 +69,10 @@ export function fileOptionsFrom(o: Record<string, unknown>, file: string | undef
     inPlace: bool(o, 'inPlace'),
     output: str(o, 'output'),
   };
+}
+
+export function inputTypeOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--input-type <type>', 'input format: yaml, json, dotenv, ini or binary (default: by extension)'))
+    .addOption(new Option('--output-type <type>', 'output format: yaml, json, dotenv, ini or binary (default: by extension)'));
 }

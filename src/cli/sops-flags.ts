@@ -5,7 +5,7 @@
  */
 import { Option, type Command } from 'commander';
 import { TsopsError } from '../errors.js';
-import type { Io } from '../io.js';
+import type { Io } from '../io/types.js';
 
 interface ForeignFlag {
   flag: string;

@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
-import type { Io } from '../io.js';
+import type { Io } from '../io/types.js';
 import type { SshToAgeOptions } from '../commands/ssh-to-age.js';
-import { addGlobalOptions, contextFor, VERSION_LINE } from './program.js';
+import { addGlobalOptions, contextFor } from './global-options.js';
+import { VERSION_LINE } from '../version.js';
 import { bool, str } from './shared-options.js';
-
-// Command modules load on use, so a run pays only for the command it runs.
-const loadSshToAge = () => import('../commands/ssh-to-age.js');
+import { load } from './command-loaders.js';
 
 export function sshToAgeOptionsFrom(o: Record<string, unknown>): SshToAgeOptions {
   return { input: str(o, 'input'), output: str(o, 'output'), privateKey: bool(o, 'privateKey') };
@@ -29,6 +28,6 @@ export function registerSshToAge(program: Command, io: Io): void {
       io.stdout.write(`${VERSION_LINE}\n`);
       return;
     }
-    await (await loadSshToAge()).sshToAgeCommand(contextFor(io, self), sshToAgeOptionsFrom(self.opts()));
+    await (await load.sshToAge()).sshToAgeCommand(contextFor(io, self), sshToAgeOptionsFrom(self.opts()));
   });
 }

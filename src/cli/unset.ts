@@ -1,11 +1,9 @@
 import { Option, type Command } from 'commander';
 import { TsopsError } from '../errors.js';
-import type { Io } from '../io.js';
-import { addGlobalOptions, contextFor, inputTypeOptions, parseIntOption } from './program.js';
-import { acceptLegacyMacOption, bool, str } from './shared-options.js';
-
-// Command modules load on use, so a run pays only for the command it runs.
-const loadUnset = () => import('../commands/unset.js');
+import type { Io } from '../io/types.js';
+import { addGlobalOptions, contextFor, parseIntOption } from './global-options.js';
+import { acceptLegacyMacOption, bool, str, inputTypeOptions } from './shared-options.js';
+import { load } from './command-loaders.js';
 
 export function registerUnset(program: Command, io: Io): void {
   const cmd = program
@@ -27,7 +25,7 @@ export function registerUnset(program: Command, io: Io): void {
     if (self.args.length !== 2) {
       throw new TsopsError('NO_FILE', 'no file specified, or index is missing: need exactly 2 arguments', { hint: 'tsops unset FILE INDEX' });
     }
-    await (await loadUnset()).unsetCommand(contextFor(io, self), {
+    await (await load.unset()).unsetCommand(contextFor(io, self), {
       file: self.args[0]!,
       index: self.args[1]!,
       inputType: str(o, 'inputType'),

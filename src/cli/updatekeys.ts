@@ -1,10 +1,8 @@
 import { Option, type Command } from 'commander';
-import type { Io } from '../io.js';
-import { addGlobalOptions, contextFor } from './program.js';
+import type { Io } from '../io/types.js';
+import { addGlobalOptions, contextFor } from './global-options.js';
 import { acceptLegacyMacOption, bool, str } from './shared-options.js';
-
-// Command modules load on use, so a run pays only for the command it runs.
-const loadUpdatekeys = () => import('../commands/updatekeys.js');
+import { load } from './command-loaders.js';
 
 export function registerUpdateKeys(program: Command, io: Io): void {
   const cmd = program
@@ -23,7 +21,7 @@ export function registerUpdateKeys(program: Command, io: Io): void {
   addGlobalOptions(cmd);
   cmd.action(async (files: string[], _o: unknown, self: Command) => {
     const o = self.opts();
-    await (await loadUpdatekeys()).updateKeysCommand(contextFor(io, self), {
+    await (await load.updatekeys()).updateKeysCommand(contextFor(io, self), {
       files,
       all: bool(o, 'all'),
       yes: bool(o, 'yes'),

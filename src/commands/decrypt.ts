@@ -2,10 +2,10 @@
 import { decryptDocument } from '../core/document.js';
 import { isMap, type Value } from '../core/tree.js';
 import { parseTreePath, truncateTree } from '../core/tree-path.js';
-import type { CommandContext } from './context.js';
-import { LegacyMacCheck } from './mac-rule.js';
-import { withDataKey } from './data-key.js';
-import { checkOutputOptions, displayName, parseSopsFile, readInput, withFile, writeOutput, type InputOptions, type OutputOptions } from './files.js';
+import type { CommandContext } from './shared/context.js';
+import { LegacyMacCheck } from './shared/mac-rule.js';
+import { withDataKey } from './shared/data-key.js';
+import { checkOutputOptions, displayName, parseSopsFile, readInput, withFile, writeOutput, type InputOptions, type OutputOptions } from './shared/files.js';
 import type { Store, EmitOptions } from '../formats/format.js';
 import { withoutEmptyIniDefault } from '../formats/ini-default.js';
 

@@ -3,9 +3,9 @@ import { formatMetadata } from '../core/metadata.js';
 import { checkEncryptable, encryptNewDocument } from '../core/sops-file.js';
 import { refusePlainDuplicateKeys } from '../formats/duplicate-keys.js';
 import { wrapDataKey } from '../keys/data-key.js';
-import type { CommandContext } from './context.js';
-import { checkOutputOptions, displayName, readInput, withFile, writeOutput, type InputOptions, type OutputOptions } from './files.js';
-import { resolveEncryptionRules, type KeyFlags, type SelectorFlags } from './key-rules.js';
+import type { CommandContext } from './shared/context.js';
+import { checkOutputOptions, displayName, readInput, withFile, writeOutput, type InputOptions, type OutputOptions } from './shared/files.js';
+import { resolveEncryptionRules, type KeyFlags, type SelectorFlags } from './shared/key-rules.js';
 
 export interface EncryptOptions extends InputOptions, OutputOptions, KeyFlags, SelectorFlags {
   macOnlyEncrypted?: boolean | undefined;

@@ -1,9 +1,9 @@
 /** `tsops filestatus FILE` (spec §8.2): whether a file is a complete sops file, as JSON. */
 import { TsopsError, messageOf } from '../errors.js';
 import { parseMetadata } from '../core/metadata.js';
-import { warnRecipientsWithoutEnc } from './recipient-check.js';
-import type { CommandContext } from './context.js';
-import { readInput } from './files.js';
+import { warnRecipientsWithoutEnc } from './shared/recipient-check.js';
+import type { CommandContext } from './shared/context.js';
+import { readInput } from './shared/files.js';
 
 export interface FileStatusOptions {
   file: string;

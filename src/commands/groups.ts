@@ -9,8 +9,8 @@ import { parseRecipientList } from '../config/match.js';
 import { parseAgeRecipient } from '../keys/age.js';
 import { wrapDataKey, type KeyEntry } from '../keys/data-key.js';
 import { newPgpKey, parseFingerprintList } from '../keys/pgp/key-source.js';
-import { openDataKey } from './data-key.js';
-import type { CommandContext } from './context.js';
+import { openDataKey } from './shared/data-key.js';
+import type { CommandContext } from './shared/context.js';
 import {
   checkOutputOptions,
   parseSopsFile,
@@ -18,8 +18,8 @@ import {
   withFileAsync,
   writeOutput,
   type Input,
-} from './files.js';
-import { renderEncrypted } from './sops-file.js';
+} from './shared/files.js';
+import { renderEncrypted } from './shared/sops-file.js';
 
 interface GroupsCommonOptions {
   /** `--file/-f`. */

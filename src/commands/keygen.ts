@@ -4,7 +4,7 @@
  */
 import { TsopsError, messageOf } from '../errors.js';
 import { generateAgeKeyFile } from '../keys/keygen.js';
-import type { CommandContext } from './context.js';
+import type { CommandContext } from './shared/context.js';
 
 export interface KeygenOptions {
   /** `-o`: a file to create (never overwritten); stdout when undefined or `-`. */

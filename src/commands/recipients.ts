@@ -5,9 +5,9 @@
  */
 import type { MasterKey } from '../core/keys-model.js';
 import { masterKeyId } from '../core/metadata.js';
-import type { CommandContext } from './context.js';
-import { parseSopsFile, readInput } from './files.js';
-import { recipientNamer } from './recipient-names.js';
+import type { CommandContext } from './shared/context.js';
+import { parseSopsFile, readInput } from './shared/files.js';
+import { recipientNamer } from './shared/recipient-names.js';
 
 export interface RecipientsOptions {
   files: string[];

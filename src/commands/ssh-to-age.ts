@@ -8,7 +8,7 @@ import type { AskPassphrase } from '../keys/identity-source.js';
 import { inspectSshPrivateKey } from '../keys/openssh-key.js';
 import { convertPublicKeys, sshPrivateKeyToAgeIdentity } from '../keys/ssh-to-age.js';
 import { terminalAskPassphrase } from '../keys/tty-passphrase.js';
-import type { CommandContext } from './context.js';
+import type { CommandContext } from './shared/context.js';
 
 /** The passphrase of a protected private key, when not asked on the terminal. */
 export const SSH_TO_AGE_PASSPHRASE = 'SSH_TO_AGE_PASSPHRASE';

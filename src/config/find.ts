@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { TsopsError } from '../errors.js';
-import type { Io } from '../io.js';
+import type { Io } from '../io/types.js';
 
 const CONFIG_NAME = '.sops.yaml';
 const ALTERNATE_NAME = '.sops.yml';

@@ -9,7 +9,7 @@ import { isMap, isScalar, parseAllDocuments, visit, type Document } from 'yaml';
 import { TsopsError, messageOf } from '../errors.js';
 import { compileGoRegex } from '../core/regex.js';
 import { SELECTOR_KINDS, type Selector } from '../core/keys-model.js';
-import type { Io } from '../io.js';
+import type { Io } from '../io/types.js';
 import { collectAnchorNames } from './anchor-names.js';
 import { buildKeyGroup, buildTopLevelGroup, readKeyGroupSpec, type TopLevelKeys } from './rule-keys.js';
 import type { CreationRule, RuleKeyGroup, SopsConfig, StoresConfig } from './types.js';

@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import { TsopsError, messageOf } from '../errors.js';
-import type { CommandContext } from '../commands/context.js';
+import type { CommandContext } from '../commands/shared/context.js';
 import { driverCommand } from './launcher.js';
 import { globsForPathRegex } from './path-glob.js';
 

@@ -7,9 +7,9 @@ import { TsopsError, messageOf } from '../errors.js';
 import { decryptDocument, type SopsDocument } from '../core/document.js';
 import { parseMetadata } from '../core/metadata.js';
 import type { Store } from '../formats/format.js';
-import type { CommandContext } from '../commands/context.js';
-import { openDataKey } from '../commands/data-key.js';
-import { withFile } from '../commands/files.js';
+import type { CommandContext } from '../commands/shared/context.js';
+import { openDataKey } from '../commands/shared/data-key.js';
+import { withFile } from '../commands/shared/files.js';
 
 /** A file git handed over; unreadable is exit 2 with the path, not a stack trace. */
 export function readGitFile(ctx: CommandContext, p: string): Uint8Array {

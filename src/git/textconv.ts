@@ -6,10 +6,10 @@
  */
 import { messageOf } from '../errors.js';
 import { formatForPath } from '../formats/index.js';
-import type { CommandContext } from '../commands/context.js';
+import type { CommandContext } from '../commands/shared/context.js';
 import { masterKeyId } from '../core/metadata.js';
 import type { SopsDocument } from '../core/document.js';
-import { recipientNamer } from '../commands/recipient-names.js';
+import { recipientNamer } from '../commands/shared/recipient-names.js';
 import { classifySide, decryptSide, readGitFile } from './sops-side.js';
 
 export async function textconvCommand(ctx: CommandContext, file: string): Promise<void> {

@@ -10,7 +10,7 @@
 import * as os from 'node:os';
 import { readKeySource } from './source-limits.js';
 import * as path from 'node:path';
-import type { Io } from '../io.js';
+import type { Io } from '../io/types.js';
 import { TsopsError, messageOf } from '../errors.js';
 import type { Identity } from './identity.js';
 import {

@@ -12,7 +12,7 @@ import type { AskPassphrase } from './tty-passphrase.js';
 export type { AskPassphrase };
 import { pluginIdentityFromLine, pluginOf } from './age-plugin/keys.js';
 import { splitCommand } from './command-line.js';
-import type { Io } from '../io.js';
+import type { Io } from '../io/types.js';
 import { KEY_COMMAND_TIMEOUT_ENV, MAX_KEY_SOURCE_BYTES, formatLimit, keyCommandTimeoutMs } from './source-limits.js';
 import { decryptBytes } from './age-stream.js';
 import { armorDecode } from './age-armor.js';

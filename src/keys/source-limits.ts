@@ -2,7 +2,7 @@
  * Bounds on identity sources, so a key file that never ends (`SOPS_AGE_KEY_FILE=/dev/zero`) or a
  * key command that never returns cannot hang tsops or exhaust its memory.
  */
-import type { Io } from '../io.js';
+import type { Io } from '../io/types.js';
 
 /**
  * The largest key file (SOPS_AGE_KEY_FILE, the default keys.txt, SSH private keys) and key
@@ -38,8 +38,5 @@ function tooLarge(): Error {
 
 /** Read at most MAX_KEY_SOURCE_BYTES of `p` (a device such as /dev/zero included); throws EFBIG beyond. */
 export function readKeySource(io: Io, p: string): Uint8Array {
-  if (io.readFileUpTo !== undefined) return io.readFileUpTo(p, MAX_KEY_SOURCE_BYTES, tooLarge);
-  const data = io.readFile(p);
-  if (data.length > MAX_KEY_SOURCE_BYTES) throw tooLarge();
-  return data;
+  return io.readFileUpTo(p, MAX_KEY_SOURCE_BYTES, tooLarge);
 }

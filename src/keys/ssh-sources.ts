@@ -11,7 +11,7 @@
  */
 import * as path from 'node:path';
 import { readKeySource } from './source-limits.js';
-import type { Io } from '../io.js';
+import type { Io } from '../io/types.js';
 import { isTsopsError, messageOf } from '../errors.js';
 import type { Identity } from './identity.js';
 import type { SshSourceContext, SshSourceFactory } from './identities.js';

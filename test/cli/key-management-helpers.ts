@@ -7,11 +7,9 @@ import * as path from 'node:path';
 import { generateIdentity, identityToRecipient } from 'age-encryption';
 import { parseMetadata, type Metadata } from '../../src/core/metadata.js';
 import { formatForPath, storeFor } from '../../src/formats/index.js';
-import { nodeIo, type Io } from '../../src/io.js';
 import { decryptDataKeyWithIdentities } from '../../src/keys/data-key.js';
-import { main } from '../../src/main.js';
 import { interopDir } from '../helpers/interop.js';
-import { cleanEnv, type RunOutcome } from '../helpers/run.js';
+import { cleanEnv, runInProcess, type InProcessOutcome } from '../helpers/run.js';
 
 export interface AgeKey {
   secret: string;
@@ -23,10 +21,7 @@ export async function newKey(): Promise<AgeKey> {
   return { secret, recipient: await identityToRecipient(secret) };
 }
 
-export interface KeyRun extends RunOutcome {
-  /** How many times a line was read from stdin. */
-  reads: number;
-}
+export type KeyRun = InProcessOutcome;
 
 export interface KeyRunSettings {
   cwd: string;
@@ -41,30 +36,11 @@ export interface KeyRunSettings {
   stdin?: string;
 }
 
-/** Run tsops in-process like runInProcess, with scripted answers and the given identities. */
+/** Run tsops in-process with scripted answers and the given identities. */
 export async function run(argv: string[], s: KeyRunSettings): Promise<KeyRun> {
-  const out: Buffer[] = [];
-  const err: string[] = [];
-  const answers = [...(s.answers ?? [])];
-  let reads = 0;
   const secrets = (s.keys ?? []).map((k) => (typeof k === 'string' ? k : k.secret));
   const env = cleanEnv({ ...(secrets.length > 0 ? { SOPS_AGE_KEY: secrets.join('\n') } : {}), ...s.env });
-  const io: Io = {
-    ...nodeIo(),
-    env,
-    cwd: () => s.cwd,
-    now: () => s.now ?? new Date(),
-    readStdin: async () => Buffer.from(s.stdin ?? ''),
-    stdout: { write: (d) => void out.push(Buffer.from(d)), isTTY: s.tty === true },
-    stderr: { write: (d) => void err.push(Buffer.from(d).toString('utf8')), isTTY: false },
-    stdinIsTTY: false,
-    readLine: async () => {
-      reads++;
-      return answers.shift();
-    },
-  };
-  const code = await main(argv, io);
-  return { code, stdout: Buffer.concat(out), stderr: err.join(''), reads };
+  return runInProcess(argv, { env, cwd: s.cwd, now: s.now, stdin: s.stdin, answers: s.answers, stdoutIsTTY: s.tty === true });
 }
 
 /** Encrypt `plaintext` into `dir/name` for the given recipients (one group). */

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { generateAgeKeyFile } from '../../src/keys/keygen.js';
 import { parseConfig } from '../../src/config/parse.js';
-import { recipientDisplayName } from '../../src/commands/recipient-names.js';
+import { recipientDisplayName } from '../../src/commands/shared/recipient-names.js';
 import { tempDir } from '../helpers/paths.js';
 import { cleanEnv, runCli } from '../helpers/run.js';
 

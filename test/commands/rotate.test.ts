@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { KeyGroup } from '../../src/core/keys-model.js';
 import { newMap } from '../../src/core/tree.js';
 import { isTsopsError } from '../../src/errors.js';
-import { changeRecipients, refuseForeignKeys } from '../../src/commands/rotate.js';
+import { changeRecipients } from '../../src/commands/rotate.js';
+import { refuseForeignKeys } from '../../src/commands/shared/rekey.js';
 
 const age = (recipient: string) => ({ type: 'age' as const, recipient, enc: 'e' });
 const pgp = (fp: string) => ({ type: 'pgp' as const, fields: newMap([{ key: 'fp', value: fp }]) });

@@ -4,18 +4,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findConfigFile } from '../../src/config/find.js';
 import { TsopsError } from '../../src/errors.js';
-import { nodeIo, type Io } from '../../src/io.js';
+import type { Io } from '../../src/io/types.js';
 import { tempDir } from '../helpers/paths.js';
+import { fakeIo } from '../helpers/fake-io.js';
 
 function testIo(cwd: string, env: Record<string, string | undefined> = {}): { io: Io; stderr: () => string } {
-  const err: string[] = [];
-  const io: Io = {
-    ...nodeIo(),
-    env,
-    cwd: () => cwd,
-    stderr: { write: (d) => err.push(typeof d === 'string' ? d : Buffer.from(d).toString()), isTTY: false },
-  };
-  return { io, stderr: () => err.join('') };
+  const { io, stderr } = fakeIo({ cwd, env });
+  return { io, stderr };
 }
 
 function touch(p: string): string {

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { loadConfig, parseConfig } from '../../src/config/parse.js';
 import type { CreationRule, SopsConfig } from '../../src/config/types.js';
 import { TsopsError } from '../../src/errors.js';
-import { nodeIo, type Io } from '../../src/io.js';
+import { fakeIo } from '../helpers/fake-io.js';
+import type { Io } from '../../src/io/types.js';
 import { tempDir } from '../helpers/paths.js';
 import { interopDir, interopSkip } from '../helpers/interop.js';
 
@@ -342,7 +343,7 @@ creation_rules:
 
 describe('loadConfig', () => {
   function ioAt(cwd: string): Io {
-    return { ...nodeIo(), cwd: () => cwd };
+    return fakeIo({ cwd, env: process.env }).io;
   }
 
   it('reads the file through the Io, resolving a relative path against its cwd', () => {

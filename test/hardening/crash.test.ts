@@ -13,7 +13,7 @@ import { describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomicSync, STALE_TEMP_AGE_MS } from '../../src/io.js';
+import { writeFileAtomicSync, STALE_TEMP_AGE_MS } from '../../src/io/atomic-write.js';
 import { tempDir } from '../helpers/paths.js';
 import { SCENARIOS, atomicTemps, crashScenario, formatReport, type ScenarioReport } from './crash-harness.js';
 

@@ -16,7 +16,7 @@ import { compileGoRegex } from '../../src/core/regex.js';
 import { Comment, Timestamp, newList, newMap, type TreeMap, type Value } from '../../src/core/tree.js';
 import { parseConfig } from '../../src/config/parse.js';
 import { FORMAT_NAMES, storeFor } from '../../src/formats/index.js';
-import { parseLegacySet, parseSetIndex, parseSetValue } from '../../src/commands/set-value.js';
+import { parseLegacySet, parseSetIndex, parseSetValue } from '../../src/commands/set/set-value.js';
 import { parseAgeRecipient, parseNativeIdentity, unwrapKey, wrapKey } from '../../src/keys/age.js';
 import { parseIdentityText } from '../../src/keys/identity-source.js';
 import { parseSshRecipientLine } from '../../src/keys/recipients.js';

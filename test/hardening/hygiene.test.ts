@@ -10,11 +10,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { CommandContext } from '../../src/commands/context.js';
-import { withDataKey } from '../../src/commands/data-key.js';
-import { parseSopsFile } from '../../src/commands/files.js';
+import { CommandContext } from '../../src/commands/shared/context.js';
+import { withDataKey } from '../../src/commands/shared/data-key.js';
+import { parseSopsFile } from '../../src/commands/shared/files.js';
 import { storeFor } from '../../src/formats/index.js';
-import { nodeIo } from '../../src/io.js';
+import { fakeIo } from '../helpers/fake-io.js';
 import { runCli, runInProcess } from '../helpers/run.js';
 import { SAMPLES, alice, bob, encryptSample, leakedMarkers, workspace, type Workspace } from './fixtures.js';
 
@@ -159,7 +159,7 @@ test('no value and no secret key in any message or --verbose log, on success and
 test('the data key handed to a command is zeroed afterwards, when it succeeds and when it fails', async () => {
   const w = workspace();
   const bytes = await encryptSample(w, yamlSample);
-  const ctx = new CommandContext({ ...nodeIo(), env: w.env, cwd: () => w.dir });
+  const ctx = new CommandContext(fakeIo({ env: w.env, cwd: w.dir }).io);
   const doc = parseSopsFile(storeFor('yaml'), bytes, yamlSample.file);
   let seen: Uint8Array | undefined;
   const copy = await withDataKey(ctx, doc, yamlSample.file, (key) => {

@@ -1,8 +1,10 @@
 /** Run tsops in-process with real files and a captured stdout/stderr, or as a real child process. */
 import { spawn } from 'node:child_process';
-import { nodeIo, type Io } from '../../src/io.js';
 import { main } from '../../src/main.js';
+import { cleanEnv, fakeIo, type FakeIoSettings } from './fake-io.js';
 import { tsopsCommand } from './paths.js';
+
+export { cleanEnv };
 
 export interface RunOutcome {
   code: number;
@@ -10,43 +12,19 @@ export interface RunOutcome {
   stderr: string;
 }
 
-export interface RunSettings {
-  env?: Record<string, string | undefined>;
-  cwd?: string;
-  stdin?: Uint8Array | string;
-  now?: Date;
+export interface InProcessOutcome extends RunOutcome {
+  /** How many times a line was read from stdin (an answer, or the end of input). */
+  reads: number;
 }
 
-/** An environment without the caller's own sops/age settings, so tests see only what they set. */
-export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  const env: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    // GNUPGHOME too: a test's gpg must never reach the developer's keyring
-    if (!k.startsWith('SOPS_') && k !== 'XDG_CONFIG_HOME' && k !== 'EDITOR' && k !== 'VISUAL' && k !== 'GNUPGHOME') env[k] = v;
-  }
-  // A HOME without keys, so ~/.config/sops and ~/.ssh of the machine never leak into a test.
-  env['HOME'] = '/nonexistent-tsops-home';
-  // gpg creates its default home (~/.gnupg) when missing, but never a GNUPGHOME that is named
-  env['GNUPGHOME'] = '/nonexistent-tsops-home/gnupg';
-  return { ...env, ...extra };
-}
+/** What a test sets for a run; `answers` and the terminal flags apply in-process only. */
+export type RunSettings = FakeIoSettings;
 
-export async function runInProcess(argv: string[], settings: RunSettings = {}): Promise<RunOutcome> {
-  const out: Buffer[] = [];
-  const err: string[] = [];
-  const real = nodeIo();
-  const io: Io = {
-    ...real,
-    env: settings.env ?? cleanEnv(),
-    cwd: () => settings.cwd ?? process.cwd(),
-    now: () => settings.now ?? new Date(),
-    readStdin: async () => Buffer.from(settings.stdin ?? ''),
-    stdout: { write: (d) => void out.push(Buffer.from(d)), isTTY: false },
-    stderr: { write: (d) => void err.push(Buffer.from(d).toString('utf8')), isTTY: false },
-    stdinIsTTY: false,
-  };
-  const code = await main(argv, io);
-  return { code, stdout: Buffer.concat(out), stderr: err.join('') };
+/** Run tsops in-process on {@link fakeIo}. */
+export async function runInProcess(argv: string[], settings: RunSettings = {}): Promise<InProcessOutcome> {
+  const fake = fakeIo(settings);
+  const code = await main(argv, fake.io);
+  return { code, stdout: fake.stdout(), stderr: fake.stderr(), reads: fake.reads() };
 }
 
 export function runCli(argv: string[], settings: RunSettings = {}): Promise<RunOutcome> {

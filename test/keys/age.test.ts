@@ -16,7 +16,7 @@ import {
 } from '../../src/keys/age.js';
 import type { Identity } from '../../src/keys/identity.js';
 import { isTsopsError } from '../../src/errors.js';
-import { runProcess } from '../../src/io.js';
+import { runProcess } from '../../src/io/spawn.js';
 import { tempDir } from '../helpers/paths.js';
 import { interopDir, interopSkip } from '../helpers/interop.js';
 

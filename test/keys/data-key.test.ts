@@ -6,7 +6,7 @@ import { generateHybridIdentity, generateIdentity, identityToRecipient } from 'a
 import type { AgeMasterKey, ForeignMasterKey, KeyGroup } from '../../src/core/keys-model.js';
 import { newMap } from '../../src/core/tree.js';
 import { ExitCode, TsopsError, isTsopsError } from '../../src/errors.js';
-import { nodeIo } from '../../src/io.js';
+import { nodeIo } from '../../src/io/node-io.js';
 import {
   decryptDataKeyWithIdentities,
   masterKeyName,

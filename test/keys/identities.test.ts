@@ -4,8 +4,8 @@ import { bech32 } from '@scure/base';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Encrypter, armor, generateHybridIdentity, generateIdentity, identityToRecipient } from 'age-encryption';
-import { nodeIo } from '../../src/io.js';
-import type { Io } from '../../src/io.js';
+import { nodeIo } from '../../src/io/node-io.js';
+import type { Io } from '../../src/io/types.js';
 import { unwrapKey, wrapKey } from '../../src/keys/age.js';
 import {
   FixedIdentities,

@@ -6,7 +6,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { TsopsError } from '../../errors.js';
-import type { Io, RunResult } from '../../io.js';
+import type { Io, RunResult } from '../../io/types.js';
 import { redactSecrets } from '../secret-guard.js';
 
 export const SOPS_GPG_EXEC = 'SOPS_GPG_EXEC';

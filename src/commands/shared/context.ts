@@ -1,0 +1,111 @@
+/**
+ * What every command needs besides its own options: the Io, the global flags, the config file
+ * (found once, lazily), stores with their emit options, and the identity loader.
+ */
+import * as path from 'node:path';
+import { tryCompileGoRegex, type GoRegex } from '../../core/regex.js';
+import { findConfigFile } from '../../config/find.js';
+import { loadConfig } from '../../config/parse.js';
+import type { SopsConfig } from '../../config/types.js';
+import { storeFor, type FormatName, type Store } from '../../formats/index.js';
+import type { EmitOptions } from '../../formats/format.js';
+import type { Io } from '../../io/types.js';
+import type { IdentityLoader } from '../../keys/identities.js';
+import { createIdentityLoader } from '../../keys/loader.js';
+import type { KeyType } from '../../core/keys-model.js';
+import { GnuPG, type PgpService } from '../../keys/pgp/gpg.js';
+
+export interface GlobalOptions {
+  /** `--config` (or SOPS_CONFIG). */
+  config?: string | undefined;
+  /** `--indent`, overriding the config's `stores:` section. */
+  indent?: number | undefined;
+  verbose?: boolean | undefined;
+  /** `--decryption-order` (or SOPS_DECRYPTION_ORDER), checked. */
+  decryptionOrder?: readonly KeyType[] | undefined;
+}
+
+export class CommandContext {
+  private configLoaded = false;
+  private configValue: SopsConfig | undefined;
+  private loader: IdentityLoader | undefined;
+  private gpg: PgpService | undefined;
+
+  constructor(
+    readonly io: Io,
+    readonly global: GlobalOptions = {},
+  ) {}
+
+  /**
+   * This run (flags, config, identity loader) speaking through another Io, e.g. one that holds a
+   * file's messages back until its write is done.
+   */
+  withIo(io: Io): CommandContext {
+    const other = new CommandContext(io, this.global);
+    other.configLoaded = this.configLoaded;
+    other.configValue = this.configValue;
+    other.loader = this.identities();
+    return other;
+  }
+
+  /** Absolute form of a user-given path. */
+  absolute(p: string): string {
+    return path.resolve(this.io.cwd(), p);
+  }
+
+  /** The `.sops.yaml` in effect, or undefined when none is found. Loaded once. */
+  config(): SopsConfig | undefined {
+    if (!this.configLoaded) {
+      const explicit = this.global.config ?? emptyToUndefined(this.io.env['SOPS_CONFIG']);
+      const file = findConfigFile(this.io, { explicit });
+      this.debug(file === undefined ? 'no .sops.yaml found' : `config file: ${file}`);
+      this.configValue = file === undefined ? undefined : loadConfig(this.io, file);
+      this.configLoaded = true;
+      for (const w of this.configValue?.warnings ?? []) this.warn(w);
+    }
+    return this.configValue;
+  }
+
+  /** One identity loader per run, so keys are read and passphrases asked once. */
+  identities(): IdentityLoader {
+    this.loader ??= createIdentityLoader(this.io);
+    return this.loader;
+  }
+
+  /** What wrapping and unwrapping the data key need beyond age identities: GnuPG, the decryption order. */
+  keyOptions(): { pgp: PgpService; decryptionOrder: readonly KeyType[] | undefined } {
+    this.gpg ??= new GnuPG(this.io);
+    return { pgp: this.gpg, decryptionOrder: this.global.decryptionOrder };
+  }
+
+  store(format: FormatName): Store {
+    return storeFor(format);
+  }
+
+  /** Emit options for a format: `--indent` wins over the config's `stores:` section. */
+  emitOptions(format: FormatName): EmitOptions {
+    if (this.global.indent !== undefined) return { indent: this.global.indent };
+    const stores = this.config()?.stores;
+    const indent =
+      format === 'yaml' ? stores?.yaml?.indent
+      : format === 'json' ? stores?.json?.indent
+      : format === 'binary' ? stores?.json_binary?.indent
+      : undefined;
+    return indent === undefined ? {} : { indent };
+  }
+
+  compileRegex = (source: string): GoRegex | undefined => tryCompileGoRegex(source);
+
+  /** Debug output, only with --verbose; callers never pass secrets here. */
+  debug(message: string): void {
+    if (this.global.verbose) this.io.stderr.write(`[tsops] ${message}\n`);
+  }
+
+  warn(message: string): void {
+    this.io.stderr.write(`tsops: warning: ${message}\n`);
+  }
+}
+
+export function emptyToUndefined(s: string | undefined): string | undefined {
+  return s === undefined || s === '' ? undefined : s;
+}

@@ -1,0 +1,62 @@
+/** Commands that take several files run them in one process, reporting each failure. */
+import { TsopsError } from '../../errors.js';
+import { reportError } from '../../report-error.js';
+import type { CommandContext } from './context.js';
+
+/**
+ * The failures of a run over several files: each is reported when it happens (through the one
+ * error reporter), and the caller decides what the run as a whole ends with.
+ */
+export class FileFailures {
+  count = 0;
+  /** The exit code of the first failure. */
+  exitCode = 0;
+
+  /** `line` words a failure's line, given the file and the error's message; the default is the message. */
+  constructor(
+    private readonly ctx: CommandContext,
+    private readonly line?: (file: string, message: string) => string,
+  ) {}
+
+  /** Report one file's failure, on `ctx`'s stderr (a deferred write has a context of its own). */
+  report(file: string, e: unknown, options: { ctx?: CommandContext; brief?: boolean } = {}): void {
+    this.count++;
+    const line = this.line;
+    const code = reportError(e, (options.ctx ?? this.ctx).io, this.ctx.global.verbose === true, {
+      line: line && ((message) => line(file, message)),
+      brief: options.brief,
+    });
+    if (this.exitCode === 0) this.exitCode = code;
+  }
+
+  /** Run one file's work; a failure is reported and the run goes on. */
+  async attempt(file: string, run: () => Promise<void>): Promise<void> {
+    try {
+      await run();
+    } catch (e) {
+      this.report(file, e);
+    }
+  }
+}
+
+/**
+ * Run a per-file command over several files in one process (one config load, one identity
+ * loader, one passphrase prompt). `--output` names one file, so it takes exactly one input.
+ * Every file is attempted; the first failure is reported after the others ran.
+ */
+export async function forEachFile(
+  ctx: CommandContext,
+  files: string[],
+  options: { output?: unknown },
+  run: (file: string | undefined) => Promise<void>,
+): Promise<void> {
+  if (files.length <= 1) return run(files[0]);
+  if (options.output !== undefined) {
+    throw new TsopsError('CONFLICTING_PARAMETERS', '--output takes a single input file', { hint: 'use -i to write each file in place' });
+  }
+  const failures = new FileFailures(ctx);
+  for (const file of files) await failures.attempt(file, () => run(file));
+  if (failures.count > 0) {
+    throw new TsopsError('GENERIC', `${failures.count} of ${files.length} files failed`, { exitCode: failures.exitCode, silent: true });
+  }
+}
