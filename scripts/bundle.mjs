@@ -10,9 +10,10 @@ const requireHere = createRequire(path.join(root, 'package.json'));
 
 // Modules whose top-level code a typical command never needs: the YAML library (.sops.yaml and
 // unusual YAML only), the Edwards curve (SSH keys only), age-encryption (post-quantum keys,
-// passphrases), re2js (regex selectors and path_regex only), and the child_process module
-// commander loads for a feature tsops does not use.
-// Each import of one of these gets a stand-in whose exports load the real module on first use.
+// passphrases), re2js (regex selectors and path_regex only), child_process (commands that run a
+// program; commander imports it too) and tty (terminals).
+// Each import of one of these gets a stand-in whose exports load the real module on first use:
+// this is tsops' one way of deferring a module.
 const deferred = [
   { spec: 'yaml' },
   { spec: '@noble/curves/ed25519.js' },
@@ -22,8 +23,8 @@ const deferred = [
   { spec: 'bcrypt-pbkdf' },
   { spec: 'age-encryption' },
   { spec: 're2js' },
-  { spec: 'node:child_process', importer: /[\\/]node_modules[\\/]commander[\\/]/ },
-  { spec: 'child_process', importer: /[\\/]node_modules[\\/]commander[\\/]/ },
+  { spec: 'node:child_process' },
+  { spec: 'child_process' },
   { spec: 'node:tty' },
 ];
 

@@ -20,7 +20,6 @@ import type { EmitOptions } from './formats/format.js';
 import { decryptDataKeyWithIdentities, unwrapDataKey, wrapDataKey } from './keys/data-key.js';
 import type { IdentityProvider } from './keys/identities.js';
 import type { PgpService } from './keys/pgp/gpg.js';
-import './keys/recipients.js';
 
 export interface DecryptDataOptions {
   format: FormatName;

@@ -1,10 +1,8 @@
 import * as fs from 'node:fs';
-import { createRequire } from 'node:module';
+// node:tty is on the bundle's deferred list: it loads only when a descriptor is a character device.
+import { isatty } from 'node:tty';
 import { ExitCode, TsopsError, messageOf } from '../errors.js';
 import type { Output } from './types.js';
-
-// The tty module loads only when a descriptor is a character device.
-const requireBuiltin = createRequire(import.meta.url);
 
 /**
  * Output to fd 1 or 2. Bytes go to the descriptor with write(2), as process.stdout would do
@@ -71,5 +69,5 @@ function descriptorIsTTY(fd: number): boolean {
   } catch {
     return false;
   }
-  return (requireBuiltin('node:tty') as typeof import('node:tty')).isatty(fd);
+  return isatty(fd);
 }

@@ -1,15 +1,9 @@
 /** Running a program: captured or on the terminal, bounded in time and output when asked. */
-import { createRequire } from 'node:module';
+// child_process (and the net/dgram modules behind it) is on the bundle's deferred list: it loads
+// only when a command runs a program.
+import { spawn } from 'node:child_process';
 import * as os from 'node:os';
 import type { RunOptions, RunResult } from './types.js';
-
-// child_process (and the net/dgram modules behind it) loads only when a command runs one.
-const requireBuiltin = createRequire(import.meta.url);
-let spawnFn: typeof import('node:child_process').spawn | undefined;
-function spawn(...args: Parameters<typeof import('node:child_process').spawn>) {
-  spawnFn ??= (requireBuiltin('node:child_process') as typeof import('node:child_process')).spawn;
-  return spawnFn(...args);
-}
 
 export function runProcess(argv: string[], options: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {

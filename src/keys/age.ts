@@ -3,12 +3,14 @@
  * armored age file for exactly one recipient, and unwrap it with a set of identities.
  *
  * Native X25519 (`age1…`) and post-quantum hybrid (`age1pq1…`) recipients are built in. Other
- * kinds (SSH public keys) plug in through {@link registerRecipientParser}; age plugin
+ * kinds (SSH public keys) come from the explicit list {@link RECIPIENT_PARSERS}; age plugin
  * recipients (`age1<name>1…`) and identities (`AGE-PLUGIN-…`) run their plugin (age-plugin/).
  */
+import * as ageEncryption from 'age-encryption';
 import { bech32 } from '@scure/base';
 import { TsopsError, isTsopsError, messageOf } from '../errors.js';
-import { SECRET_PLACEHOLDER, looksLikeSecretKey, mustNotBeShown, secretAsRecipientError } from './secret-guard.js';
+import { looksLikeSecretKey, secretAsRecipientError, shortRecipient } from './secret-guard.js';
+import { SSH_RECIPIENT_PARSERS, type RecipientParser } from './recipients.js';
 import { armorDecode, armorEncode } from './age-armor.js';
 import { decryptBytes, encryptBytes } from './age-stream.js';
 import { decryptAgeFile, encryptAgeFile } from './age-file.js';
@@ -24,10 +26,14 @@ import {
   encodeAgeRecipient,
 } from './x25519.js';
 
-export type { AgeLibIdentity, AgeLibRecipient };
+export type { AgeLibIdentity, AgeLibRecipient, RecipientParser };
+export { shortRecipient };
 
-/** age-encryption, loaded on first use: only post-quantum keys and passphrase-protected files need it. */
-export const ageLibrary = () => import('age-encryption');
+/**
+ * age-encryption: only post-quantum keys and passphrase-protected files need it, so it is on the
+ * bundle's deferred list and evaluates on first use.
+ */
+export const ageLibrary = async (): Promise<typeof ageEncryption> => ageEncryption;
 
 /** Length of an mlkem768x25519 public key (ML-KEM-768 encapsulation key, then X25519). */
 const PQ_RECIPIENT_BYTES = 1216;
@@ -69,28 +75,8 @@ export class ParsedRecipient {
   }
 }
 
-/** A way to parse one more kind of recipient (e.g. SSH public keys), consulted before the built-ins. */
-export interface RecipientParser {
-  /** Short name of the kind, for messages (`ssh-ed25519`). */
-  readonly kind: string;
-  /** Whether this parser owns the (trimmed) recipient text. */
-  matches(recipient: string): boolean;
-  /** Build the age-encryption Recipient; throw TsopsError('INVALID_RECIPIENT', …) when malformed. */
-  parse(recipient: string): AgeLibRecipient;
-}
-
-const extraParsers: RecipientParser[] = [];
-
-/** Add a recipient kind (e.g. SSH keys). Parsers registered first win. */
-export function registerRecipientParser(parser: RecipientParser): void {
-  extraParsers.push(parser);
-}
-
-/** A long recipient (post-quantum ones are ~2000 characters) abbreviated for messages. */
-export function shortRecipient(recipient: string): string {
-  if (mustNotBeShown(recipient)) return SECRET_PLACEHOLDER;
-  return recipient.length <= 80 ? recipient : `${recipient.slice(0, 24)}…${recipient.slice(-12)}`;
-}
+/** The recipient kinds parsed before the built-ins, in order: SSH public keys. */
+export const RECIPIENT_PARSERS: readonly RecipientParser[] = SSH_RECIPIENT_PARSERS;
 
 function builtinParse(r: string): ParsedRecipient {
   if (r.startsWith('age1pq1')) {
@@ -130,13 +116,15 @@ const PARSED_CACHE_LIMIT = 1024;
  * are cached, so wrapping for the same recipient again does not decode it again.
  * Throws TsopsError('INVALID_RECIPIENT') for malformed, unknown and unsupported kinds.
  */
-export function parseAgeRecipient(s: string): ParsedRecipient {
+export function parseAgeRecipient(s: string, parsers: readonly RecipientParser[] = RECIPIENT_PARSERS): ParsedRecipient {
   const r = s.trim();
-  const cached = parsedCache.get(r);
+  // only the standard list's results are cached: another list may read the same text otherwise
+  const cacheable = parsers === RECIPIENT_PARSERS;
+  const cached = cacheable ? parsedCache.get(r) : undefined;
   if (cached) return cached;
   if (looksLikeSecretKey(r)) throw secretAsRecipientError();
   let parsed: ParsedRecipient | undefined;
-  for (const p of extraParsers) {
+  for (const p of parsers) {
     if (!p.matches(r)) continue;
     try {
       parsed = new ParsedRecipient(r, p.kind, p.parse(r));

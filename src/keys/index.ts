@@ -3,9 +3,8 @@
  * key across key groups, identity discovery, and the SSH / key-generation helpers. Importing it
  * registers the SSH recipient kinds.
  */
-import './recipients.js';
 
-export { parseAgeRecipient, registerRecipientParser, unwrapKey, wrapKey, ParsedRecipient } from './age.js';
+export { parseAgeRecipient, unwrapKey, wrapKey, ParsedRecipient, RECIPIENT_PARSERS } from './age.js';
 export type { RecipientParser } from './age.js';
 export type { Identity } from './identity.js';
 export {
@@ -34,7 +33,7 @@ export type {
 } from './identities.js';
 export { createIdentityLoader } from './loader.js';
 export type { CreateIdentityLoaderOptions } from './loader.js';
-export { parseSshRecipientLine, registerSshRecipients } from './recipients.js';
+export { parseSshRecipientLine, SSH_RECIPIENT_PARSERS } from './recipients.js';
 export { SOPS_AGE_SSH_PRIVATE_KEY_CMD, SOPS_AGE_SSH_PRIVATE_KEY_FILE, sshIdentitySources, sshKeyIdentities } from './ssh-sources.js';
 export type { SshKeyIdentities, SshKeyOptions } from './ssh-sources.js';
 export {

@@ -5,7 +5,7 @@
  */
 import type { SourceOutcome } from './identity-source.js';
 import { redactSecrets } from './secret-guard.js';
-import { shortRecipient } from './age.js';
+import { shortRecipient } from './secret-guard.js';
 
 /** One master key's attempt. `name` is the key's identity string (age: the recipient). */
 export interface KeyAttempt {

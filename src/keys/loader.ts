@@ -1,5 +1,4 @@
 /** The identity loader a command run uses: every identity source of spec §4.3. */
-import './recipients.js';
 import type { Io } from '../io/types.js';
 import { IdentityLoader } from './identities.js';
 import type { AskPassphrase } from './identity-source.js';

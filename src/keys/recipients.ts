@@ -1,11 +1,11 @@
 /**
  * Native SSH recipients for age master keys (spec §4.1 table): `ssh-ed25519 AAAA… comment` and
  * `ssh-rsa AAAA… comment` are written as age's `ssh-ed25519` / `ssh-rsa` stanzas, as sops 3.10+
- * does. Importing this module registers them with age.ts's recipient registry, once.
+ * does. age.ts consults {@link SSH_RECIPIENT_PARSERS} before its built-in kinds.
  */
 import type { Recipient } from './stanza.js';
 import { TsopsError, messageOf } from '../errors.js';
-import { registerRecipientParser, shortRecipient } from './age.js';
+import { shortRecipient } from './secret-guard.js';
 import { SshEd25519Recipient, SshRsaRecipient } from './ssh-recipients.js';
 import { parseSshPublicKeyLine } from './ssh-wire.js';
 
@@ -48,27 +48,21 @@ function matcher(type: string): (recipient: string) => boolean {
   return (recipient) => recipient === type || recipient.startsWith(`${type} `) || recipient.startsWith(`${type}\t`);
 }
 
-let registered = false;
-
-/**
- * Register the SSH recipient kinds with age.ts (idempotent). Every other `ssh-…` recipient is
- * refused with a message naming the supported types, as sops refuses it.
- */
-export function registerSshRecipients(): void {
-  if (registered) return;
-  registered = true;
-  for (const type of SSH_RECIPIENT_TYPES) {
-    registerRecipientParser({
-      kind: type,
-      matches: matcher(type),
-      parse: (r): Recipient => parseSshRecipientLine(r),
-    });
-  }
-  registerRecipientParser({
-    kind: 'ssh',
-    matches: (r) => r.startsWith('ssh-'),
-    parse: (r): Recipient => parseSshRecipientLine(r),
-  });
+/** A way to parse one more kind of recipient (e.g. SSH public keys), consulted before the built-ins. */
+export interface RecipientParser {
+  /** Short name of the kind, for messages (`ssh-ed25519`). */
+  readonly kind: string;
+  /** Whether this parser owns the (trimmed) recipient text. */
+  matches(recipient: string): boolean;
+  /** Build the age-encryption Recipient; throw TsopsError('INVALID_RECIPIENT', …) when malformed. */
+  parse(recipient: string): Recipient;
 }
 
-registerSshRecipients();
+/**
+ * The SSH recipient kinds, in order. Every other `ssh-…` recipient is refused with a message
+ * naming the supported types, as sops refuses it.
+ */
+export const SSH_RECIPIENT_PARSERS: readonly RecipientParser[] = [
+  ...SSH_RECIPIENT_TYPES.map((type) => ({ kind: type, matches: matcher(type), parse: (r: string): Recipient => parseSshRecipientLine(r) })),
+  { kind: 'ssh', matches: (r: string) => r.startsWith('ssh-'), parse: (r: string): Recipient => parseSshRecipientLine(r) },
+];

@@ -51,3 +51,9 @@ export function redactSecrets(text: string): string {
   for (const re of SECRET_PATTERNS) out = out.replace(re, '[redacted]');
   return out;
 }
+
+/** A long recipient (post-quantum ones are ~2000 characters) abbreviated for messages. */
+export function shortRecipient(recipient: string): string {
+  if (mustNotBeShown(recipient)) return SECRET_PLACEHOLDER;
+  return recipient.length <= 80 ? recipient : `${recipient.slice(0, 24)}…${recipient.slice(-12)}`;
+}

@@ -9,12 +9,12 @@ import {
   identityLineKind,
   parseAgeRecipient,
   parseNativeIdentity,
-  registerRecipientParser,
   shortRecipient,
   unwrapKey,
   wrapKey,
 } from '../../src/keys/age.js';
 import type { Identity } from '../../src/keys/identity.js';
+import type { RecipientParser } from '../../src/keys/recipients.js';
 import { isTsopsError } from '../../src/errors.js';
 import { runProcess } from '../../src/io/spawn.js';
 import { tempDir } from '../helpers/paths.js';
@@ -154,18 +154,18 @@ describe('parseAgeRecipient', () => {
 
   it('refuses malformed age plugin recipients, and SSH recipients without the SSH parsers', () => {
     assert.throws(() => parseAgeRecipient('age1yubikey1qwerty'), /malformed age plugin recipient/);
-    assert.throws(() => parseAgeRecipient('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE user@host'), /unsupported ssh recipient/);
-    assert.throws(() => parseAgeRecipient('ssh-rsa AAAAB3NzaC1yc2E user@host'), /unsupported ssh recipient/);
+    assert.throws(() => parseAgeRecipient('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE user@host', []), /unsupported ssh recipient/);
+    assert.throws(() => parseAgeRecipient('ssh-rsa AAAAB3NzaC1yc2E user@host', []), /unsupported ssh recipient/);
   });
 
-  it('lets another recipient kind be registered and used for wrapping', async () => {
+  it('takes another list of recipient kinds, and wraps with it', async () => {
     // a toy recipient kind whose "stanza" carries the file key under a fixed mask
     const mask = 0x5a;
-    registerRecipientParser({
+    const toy: RecipientParser = {
       kind: 'toy',
       matches: (r) => r.startsWith('toy-recipient:'),
       parse: () => ({ wrapFileKey: (fileKey) => [new Stanza(['toy'], fileKey.map((b) => b ^ mask))] }),
-    });
+    };
     const toyIdentity: Identity = {
       origin: 'toy',
       recipient: undefined,
@@ -176,7 +176,8 @@ describe('parseAgeRecipient', () => {
         },
       },
     };
-    const parsed = parseAgeRecipient('toy-recipient:one');
+    assert.throws(() => parseAgeRecipient('toy-recipient:one'), /unknown|unsupported|failed/i, 'the standard list has no toy kind');
+    const parsed = parseAgeRecipient('toy-recipient:one', [toy]);
     assert.equal(parsed.kind, 'toy');
     const enc = await wrapKey(parsed, new Uint8Array([1, 2, 3]));
     assert.deepEqual(await unwrapKey(enc, [toyIdentity]), new Uint8Array([1, 2, 3]));

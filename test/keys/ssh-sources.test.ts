@@ -7,7 +7,6 @@ import type { KeyGroup } from '../../src/core/keys-model.js';
 import { TsopsError } from '../../src/errors.js';
 import { nodeIo } from '../../src/io/node-io.js';
 import type { Io } from '../../src/io/types.js';
-import '../../src/keys/recipients.js';
 import { unwrapDataKey, wrapDataKey } from '../../src/keys/data-key.js';
 import { IdentityLoader, type SourceOutcome } from '../../src/keys/identities.js';
 import { sshIdentitySources, sshKeyIdentities } from '../../src/keys/ssh-sources.js';

@@ -3,7 +3,7 @@
  * diff, the no-key report and `tsops recipients`. Keys without an anchor show as before.
  */
 import type { SopsConfig } from '../../config/types.js';
-import { shortRecipient } from '../../keys/age.js';
+import { shortRecipient } from '../../keys/secret-guard.js';
 import type { CommandContext } from './context.js';
 
 /** Looks up a key's name by its identity string (age: the recipient); undefined when unnamed. */

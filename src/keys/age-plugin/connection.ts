@@ -4,7 +4,7 @@
  * are bounded in time while no person is being asked something, so a plugin that hangs ends
  * with an error instead of a stuck run.
  */
-import { createRequire } from 'node:module';
+import { spawn } from 'node:child_process';
 import * as os from 'node:os';
 import type { ChildProcess } from 'node:child_process';
 import { TsopsError } from '../../errors.js';
@@ -14,8 +14,6 @@ import { pluginBinary } from './names.js';
 
 /** How long a plugin may stay silent, in seconds, unless `TSOPS_AGE_PLUGIN_TIMEOUT` says otherwise. */
 export const DEFAULT_TIMEOUT_SECONDS = 60;
-
-const requireBuiltin = createRequire(import.meta.url);
 
 /** The silence bound: `TSOPS_AGE_PLUGIN_TIMEOUT` seconds (a positive number), else the default. */
 export function pluginTimeoutMs(env: Readonly<Record<string, string | undefined>> = process.env): number {
@@ -64,7 +62,6 @@ export class PluginConnection {
   private constructor(name: string, stateMachine: string) {
     this.binary = pluginBinary(name);
     this.#timeoutMs = pluginTimeoutMs();
-    const { spawn } = requireBuiltin('node:child_process') as typeof import('node:child_process');
     // as age does: plugins must not depend on the working directory
     this.#child = spawn(this.binary, [`--age-plugin=${stateMachine}`], {
       cwd: os.tmpdir(),
