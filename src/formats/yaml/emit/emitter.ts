@@ -5,8 +5,8 @@
  * directives). Input is the event stream go-yaml's encoder produces for a `yaml.Node` tree.
  */
 
-import { analyzeScalar, doubleQuotedEscape, isBreak, isPrintable, selectScalarStyle } from './yaml-emit-scalar.js';
-import type { ScalarAnalysis, ScalarStyle } from './yaml-emit-scalar.js';
+import { analyzeScalar, doubleQuotedEscape, isBreak, isPrintable, selectScalarStyle } from './scalar-style.js';
+import type { ScalarAnalysis, ScalarStyle } from './scalar-style.js';
 
 export type EventType = 'doc-start' | 'doc-end' | 'scalar' | 'seq-start' | 'seq-end' | 'map-start' | 'map-end';
 

@@ -6,20 +6,12 @@
  * Anything else (anchors, flow collections, multi-line flow scalars, folded blocks, complex
  * keys, tags on collections, directives) throws {@link Unsupported} so the library parser runs.
  */
-import { Comment, isMap, newList, newMap } from '../core/tree.js';
-import type { MapItem, TreeList, TreeMap, Value } from '../core/tree.js';
-import { resolvePlain } from './yaml-scalars.js';
-import {
-  MAX_YAML_DEPTH,
-  Unsupported,
-  checkMergeValue,
-  depthError,
-  duplicateKeyError,
-  rootTypeError,
-  resolveCoreTag,
-  unescapeDouble,
-} from './yaml-parse-types.js';
-import type { NonStringKey, ParsedYaml } from './yaml-parse-types.js';
+import { Comment, isMap, newList, newMap } from '../../../core/tree.js';
+import type { MapItem, TreeList, TreeMap, Value } from '../../../core/tree.js';
+import { resolvePlain } from '../scalars.js';
+import { MAX_YAML_DEPTH, Unsupported, depthError, duplicateKeyError, rootTypeError } from './result.js';
+import type { NonStringKey, ParsedYaml } from './result.js';
+import { checkMergeValue, resolveCoreTag, unescapeDouble } from './resolve.js';
 
 const BLANK = 0;
 const COMMENT = 1;

@@ -6,22 +6,13 @@
  */
 import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import type { Alias, Document, Node as YamlNode, Scalar } from 'yaml';
-import { Comment, newList, newMap } from '../core/tree.js';
-import type { MapItem, TreeList, TreeMap, Value } from '../core/tree.js';
-import { resolvePlain } from './yaml-scalars.js';
-import { aliasTargets } from './yaml-aliases.js';
-import {
-  AliasBudget,
-  MAX_YAML_DEPTH,
-  checkMergeValue,
-  depthError,
-  duplicateKeyError,
-  parseError,
-  resolveCoreTag,
-  rootTypeError,
-  unknownAnchorError,
-} from './yaml-parse-types.js';
-import type { NonStringKey, ParsedYaml } from './yaml-parse-types.js';
+import { Comment, newList, newMap } from '../../../core/tree.js';
+import type { MapItem, TreeList, TreeMap, Value } from '../../../core/tree.js';
+import { resolvePlain } from '../scalars.js';
+import { AliasBudget, aliasTargets, unknownAnchorError } from './aliases.js';
+import { MAX_YAML_DEPTH, depthError, duplicateKeyError, parseError, rootTypeError } from './result.js';
+import type { NonStringKey, ParsedYaml } from './result.js';
+import { checkMergeValue, resolveCoreTag } from './resolve.js';
 
 const TAG_PREFIX = 'tag:yaml.org,2002:';
 
