@@ -140,31 +140,37 @@ export class Emitter {
     this.state = this.states.pop()!;
   }
 
-  private writeComment(comment: string): void {
-    let breaks = false;
-    let pound = false;
-    for (let i = 0; i < comment.length; ) {
-      const c = comment.charCodeAt(i);
+  /**
+   * The one loop that writes scalar and comment text (go-yaml repeats it in each writer): each
+   * line break as it is, the line after a break indented, each line through `line`. With
+   * `fold`, the first `\n` of a run is written twice, since a reader folds a lone break in a
+   * plain or single-quoted scalar into a space. Returns whether the text ended in a break.
+   */
+  private writeLines(text: string, breaks: boolean, fold: boolean, line: (s: string) => string): boolean {
+    for (let i = 0; i < text.length; ) {
+      const c = text.charCodeAt(i);
       if (isBreak(c)) {
-        this.writeBreak(comment[i]!);
+        if (fold && !breaks && c === 0x0a) this.putBreak();
+        this.writeBreak(text[i]!);
         i++;
         breaks = true;
-        pound = false;
       } else {
         if (breaks) this.writeIndent();
-        if (!pound) {
-          if (c !== 0x23) this.put('# ');
-          pound = true;
-        }
+        // Breaks are single UTF-16 units (a surrogate is never one), so a line is a run of units.
         let j = i + 1;
-        while (j < comment.length && !isBreak(comment.charCodeAt(j))) j++;
-        this.put(comment.slice(i, j));
+        while (j < text.length && !isBreak(text.charCodeAt(j))) j++;
+        this.put(line(text.slice(i, j)));
         i = j;
         this.indention = false;
         breaks = false;
       }
     }
-    if (!breaks) this.putBreak();
+    return breaks;
+  }
+
+  private writeComment(comment: string): void {
+    const ended = this.writeLines(comment, false, false, (s) => (s.charCodeAt(0) === 0x23 ? s : '# ' + s));
+    if (!ended) this.putBreak();
     this.whitespace = true;
   }
 
@@ -208,6 +214,11 @@ export class Emitter {
       this.scalarTag = e.tag;
       this.scalarAnalysis = analyzeScalar(e.value);
     }
+  }
+
+  /** Comments still to be written after the current node (a flow item then needs its `,` first). */
+  private commentsPending(): boolean {
+    return this.lineComment.length + this.footComment.length + this.tailComment.length > 0;
   }
 
   private peek(offset: number): YEvent | undefined {
@@ -312,10 +323,10 @@ export class Emitter {
     if (!first && !trail) this.writeIndicator(',', false, false, false);
     this.processHeadComment();
     if (this.column === 0) this.writeIndent();
-    const pending = this.lineComment.length + this.footComment.length + this.tailComment.length > 0;
+    const pending = this.commentsPending();
     this.states.push(pending ? 'flow-seq-trail' : 'flow-seq-item');
     this.emitNode(e, false, true, false, false);
-    if (this.lineComment.length + this.footComment.length + this.tailComment.length > 0) this.writeIndicator(',', false, false, false);
+    if (this.commentsPending()) this.writeIndicator(',', false, false, false);
     this.processLineComment();
     this.processFootComment();
   }
@@ -342,22 +353,15 @@ export class Emitter {
     if (!first && !trail) this.writeIndicator(',', false, false, false);
     this.processHeadComment();
     if (this.column === 0) this.writeIndent();
-    if (this.checkSimpleKey()) {
-      this.states.push('flow-map-simple-value');
-      this.emitNode(e, false, false, true, true);
-      return;
-    }
-    this.writeIndicator('?', true, false, false);
-    this.states.push('flow-map-value');
-    this.emitNode(e, false, false, true, false);
+    this.emitMappingKey(e, true);
   }
 
   private emitFlowMappingValue(e: YEvent, simple: boolean): void {
     this.writeIndicator(':', !simple, false, false);
-    const pending = this.lineComment.length + this.footComment.length + this.tailComment.length > 0;
+    const pending = this.commentsPending();
     this.states.push(pending ? 'flow-map-trail' : 'flow-map-key');
     this.emitNode(e, false, false, true, false);
-    if (this.lineComment.length + this.footComment.length + this.tailComment.length > 0) this.writeIndicator(',', false, false, false);
+    if (this.commentsPending()) this.writeIndicator(',', false, false, false);
     this.processLineComment();
     this.processFootComment();
   }
@@ -391,13 +395,18 @@ export class Emitter {
       this.keyLineComment = this.lineComment;
       this.lineComment = '';
     }
+    this.emitMappingKey(e, false);
+  }
+
+  /** A key on one line is simple (`key:`); any other is written as a complex key (`? key`). */
+  private emitMappingKey(e: YEvent, flow: boolean): void {
     if (this.checkSimpleKey()) {
-      this.states.push('block-map-simple-value');
+      this.states.push(flow ? 'flow-map-simple-value' : 'block-map-simple-value');
       this.emitNode(e, false, false, true, true);
       return;
     }
-    this.writeIndicator('?', true, false, true);
-    this.states.push('block-map-value');
+    this.writeIndicator('?', true, false, !flow);
+    this.states.push(flow ? 'flow-map-value' : 'block-map-value');
     this.emitNode(e, false, false, true, false);
   }
 
@@ -479,47 +488,16 @@ export class Emitter {
       this.indention = false;
       return;
     }
-    let breaks = false;
-    for (const ch of value) {
-      const c = ch.codePointAt(0)!;
-      if (isBreak(c)) {
-        if (!breaks && c === 0x0a) this.putBreak();
-        this.writeBreak(ch);
-        breaks = true;
-      } else {
-        if (breaks) this.writeIndent();
-        this.put(ch);
-        this.indention = false;
-        breaks = false;
-      }
-    }
+    this.writeLines(value, false, true, (s) => s);
     if (value.length > 0) this.whitespace = false;
     this.indention = false;
   }
 
   private writeSingleQuoted(value: string): void {
     this.writeIndicator("'", true, false, false);
-    if (!this.scalarAnalysis!.multiline) {
-      this.put(value.replaceAll("'", "''"));
-      this.writeIndicator("'", false, false, false);
-      this.whitespace = false;
-      this.indention = false;
-      return;
-    }
-    let breaks = false;
-    for (const ch of value) {
-      const c = ch.codePointAt(0)!;
-      if (isBreak(c)) {
-        if (!breaks && c === 0x0a) this.putBreak();
-        this.writeBreak(ch);
-        breaks = true;
-      } else {
-        if (breaks) this.writeIndent();
-        this.put(c === 0x27 ? "''" : ch);
-        this.indention = false;
-        breaks = false;
-      }
-    }
+    const quote = (s: string): string => s.replaceAll("'", "''");
+    if (this.scalarAnalysis!.multiline) this.writeLines(value, false, true, quote);
+    else this.put(quote(value));
     this.writeIndicator("'", false, false, false);
     this.whitespace = false;
     this.indention = false;
@@ -562,22 +540,6 @@ export class Emitter {
     if (chomp !== '') this.writeIndicator(chomp, false, false, false);
     this.processLineComment();
     this.whitespace = true;
-    let breaks = true;
-    for (let i = 0; i < value.length; ) {
-      const c = value.charCodeAt(i);
-      if (isBreak(c)) {
-        this.writeBreak(value[i]!);
-        i++;
-        breaks = true;
-      } else {
-        if (breaks) this.writeIndent();
-        let j = i + 1;
-        while (j < value.length && !isBreak(value.charCodeAt(j))) j++;
-        this.put(value.slice(i, j));
-        i = j;
-        this.indention = false;
-        breaks = false;
-      }
-    }
+    this.writeLines(value, true, false, (s) => s);
   }
 }
