@@ -4,9 +4,9 @@
  * nodes are converted to the tree with go-yaml's scalar rules. Aliases are expanded into copies
  * (spec §6.1). Comment placement follows the library's attachment, close to go-yaml's.
  */
-import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import { Parser, isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import type { Alias, Document, Node as YamlNode, Scalar } from 'yaml';
-import { Comment, newList, newMap } from '../../../core/tree.js';
+import { Comment, isList, isMap as isTreeMap, newList, newMap } from '../../../core/tree.js';
 import type { MapItem, TreeList, TreeMap, Value } from '../../../core/tree.js';
 import { resolvePlain } from '../scalars.js';
 import { AliasBudget, aliasTargets, unknownAnchorError } from './aliases.js';
@@ -21,6 +21,8 @@ function commentLines(c: string | null | undefined): string[] {
   if (c === undefined || c === null || c === '') return [];
   return c.split('\n').filter((l) => l !== '');
 }
+
+const isLineBreak = (c: number): boolean => c === 0x0a || c === 0x0d;
 
 class Converter {
   nonStringKey: NonStringKey | undefined;
@@ -46,10 +48,45 @@ class Converter {
   /** Whether a node's trailing comment starts on its own line (a go-yaml line comment). */
   private sameLineComment(node: YamlNode): boolean {
     if (!node.range) return false;
+    if (isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED')) {
+      // The library keeps a block scalar's header comment (`key: | # c`), go-yaml's line comment.
+      const nl = this.text.indexOf('\n', node.range[0]);
+      return this.text.slice(node.range[0], nl < 0 ? undefined : nl).includes('#');
+    }
     const tail = this.text.slice(node.range[1], node.range[2]);
     const hash = tail.indexOf('#');
     const nl = tail.indexOf('\n');
     return hash >= 0 && (nl < 0 || hash < nl);
+  }
+
+  private endsInputUnbroken(node: YamlNode): boolean {
+    const end = node.range?.[1];
+    let last = this.text.length;
+    while (last > 0 && (this.text.charCodeAt(last - 1) === 0x20 || this.text.charCodeAt(last - 1) === 0x09)) last--;
+    // The scalar's last line is the input's, and no line break follows it.
+    return end !== undefined && end >= last && last > 0 && !isLineBreak(this.text.charCodeAt(last - 1));
+  }
+
+  /** A scalar's comment lines; the library drops an empty header comment (`| #`), kept as ' ' like others. */
+  private scalarComments(node: YamlNode): string[] {
+    const lines = commentLines(node.comment);
+    if (lines.length === 0 && isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') && this.sameLineComment(node)) return [' '];
+    return lines;
+  }
+
+  /** Whether only blanks stand before a node on its line. */
+  private startsOwnLine(node: YamlNode): boolean {
+    const start = node.range?.[0];
+    if (start === undefined) return false;
+    return /^[ \t]*$/.test(this.text.slice(this.text.lastIndexOf('\n', start - 1) + 1, start));
+  }
+
+  /** Whether a `#` comment follows a key on its line. */
+  private commentOnLine(key: YamlNode | null): boolean {
+    const end = key?.range?.[1];
+    if (end === undefined) return false;
+    const nl = this.text.indexOf('\n', end);
+    return this.text.slice(end, nl < 0 ? undefined : nl).includes('#');
   }
 
   private line(node: YamlNode | null | undefined): number {
@@ -58,7 +95,12 @@ class Converter {
 
   scalar(node: Scalar): Value {
     const raw = node.value;
-    const text = typeof raw === 'string' ? raw : String(raw);
+    let text = typeof raw === 'string' ? raw : String(raw);
+    // A block scalar at the end of a file without a final line break: go-yaml has no break to
+    // keep (scannerc.go reads none at the end of input), the library adds one.
+    if ((node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') && text.endsWith('\n') && this.endsInputUnbroken(node)) {
+      text = text.slice(0, -1);
+    }
     const tag = node.tag;
     const plain = node.type === 'PLAIN';
     if (tag === undefined || tag === '!') return plain && tag === undefined ? resolvePlain(text) : text;
@@ -118,13 +160,22 @@ class Converter {
       let after: string[] = [];
       if (v !== null && v !== undefined && !isCollection(v)) {
         for (const t of commentLines(v.commentBefore)) items.push({ key: new Comment(t), value: null });
-        const [first, ...rest] = commentLines(v.comment);
-        if (first !== undefined && this.sameLineComment(v)) items.push({ key: new Comment(first, true), value: null });
+        const [first, ...rest] = this.scalarComments(v);
+        // After a key with no value on its line (`key: # c`) the comment is the key's, not a line comment.
+        const empty = v.range !== undefined && v.range !== null && v.range[0] === v.range[1];
+        if (first !== undefined && this.sameLineComment(v)) items.push({ key: new Comment(first, !empty), value: null });
         else if (first !== undefined) rest.unshift(first);
         after = rest;
       }
       for (const t of commentLines(keyNode?.comment)) items.push({ key: new Comment(t), value: null });
-      const value = isCollection(v) ? this.nested(v, depth) : this.value(v, depth + 1);
+      let lead: string[] = [];
+      if (isCollection(v)) {
+        lead = commentLines(v.commentBefore);
+        // go-yaml gives a comment on the key's line (`key: # c`) to the key, and sops lists it
+        // before the entry; only the comments below it open the nested block.
+        if (lead.length > 0 && this.commentOnLine(keyNode)) items.push({ key: new Comment(lead.shift()!), value: null });
+      }
+      const value = isCollection(v) ? this.nested(v, depth, lead) : this.value(v, depth + 1);
       if (seen !== undefined && key === '<<' && isScalar(keyNode) && keyNode.type === 'PLAIN') checkMergeValue(value);
       items.push({ key, value });
       for (const t of after) items.push({ key: new Comment(t), value: null });
@@ -133,9 +184,9 @@ class Converter {
     return newMap(items);
   }
 
-  private nested(v: YamlNode, depth: number): Value {
+  /** A nested collection; `lead` are the comments it opens with (by default those before it). */
+  private nested(v: YamlNode, depth: number, lead = commentLines(v.commentBefore)): Value {
     this.budget.node();
-    const lead = commentLines(v.commentBefore);
     if (isMap(v)) return this.map(v as unknown as { items: unknown[]; comment?: string | null }, depth + 1, lead);
     return this.list(v as unknown as { items: unknown[]; comment?: string | null }, depth + 1, lead);
   }
@@ -146,12 +197,23 @@ class Converter {
     for (const raw of node.items) {
       const item = raw as YamlNode | null;
       if (item !== null && isCollection(item)) {
-        items.push(this.nested(item, depth));
+        // go-yaml gives a comment before a collection in a list to that item, and sops lists
+        // an item's head comment before the item; only a collection that starts on a line of
+        // its own (`- # c` above it) opens with the comments before it.
+        const lead = commentLines(item.commentBefore);
+        if (this.startsOwnLine(item)) {
+          items.push(this.nested(item, depth, lead));
+        } else {
+          for (const t of lead) items.push(new Comment(t));
+          items.push(this.nested(item, depth, []));
+        }
         continue;
       }
       for (const t of commentLines(item?.commentBefore)) items.push(new Comment(t));
-      const [first, ...rest] = commentLines(item?.comment);
-      if (first !== undefined && item !== null && this.sameLineComment(item)) items.push(new Comment(first, true));
+      const [first, ...rest] = item === null ? [] : this.scalarComments(item);
+      // A comment after a lone dash (`- # c`) heads what follows the empty item, as in go-yaml.
+      const empty = item?.range !== undefined && item.range !== null && item.range[0] === item.range[1];
+      if (first !== undefined && item !== null && this.sameLineComment(item) && !empty) items.push(new Comment(first, true));
       else if (first !== undefined) rest.unshift(first);
       items.push(this.value(item, depth + 1));
       for (const t of rest) items.push(new Comment(t));
@@ -223,5 +285,51 @@ export function parseWithLibrary(text: string): ParsedYaml {
     branches.push(branch);
     nonStringKey ??= conv.nonStringKey;
   }
+  restoreEmptyComments(text, branches);
   return { branches, nonStringKey };
+}
+
+/**
+ * The library keeps a comment's text after its `#` but gives an empty one as ' ', so `#` and
+ * `# ` read alike; go-yaml (like the fast parser) keeps them apart, and sops writes `#` back as
+ * `#`. The source's comment tokens, in order, tell which each ' ' was. Should the library have
+ * dropped some of them (comments inside a flow collection), the two counts differ and only a
+ * source whose such comments are all alike is restored.
+ */
+function restoreEmptyComments(text: string, branches: TreeMap[]): void {
+  if (!/#[ ]?\r?$/m.test(text)) return;
+  // Each comment read as ' ', with the way to put its restored text in its place.
+  const found: Array<(text: string) => void> = [];
+  const visit = (v: Value): void => {
+    if (isTreeMap(v)) {
+      for (const item of v.items) {
+        if (!(item.key instanceof Comment)) visit(item.value);
+        else if (item.key.text === ' ') found.push((t) => (item.key = new Comment(t, (item.key as Comment).inline)));
+      }
+    } else if (isList(v)) {
+      v.items.forEach((item, i) => {
+        if (!(item instanceof Comment)) visit(item);
+        else if (item.text === ' ') found.push((t) => (v.items[i] = new Comment(t, item.inline)));
+      });
+    }
+  };
+  for (const b of branches) visit(b);
+  if (found.length === 0) return;
+  const source: Array<{ offset: number; text: string }> = [];
+  const collect = (o: unknown): void => {
+    if (Array.isArray(o)) {
+      for (const x of o) collect(x);
+    } else if (typeof o === 'object' && o !== null) {
+      const t = o as { type?: unknown; offset?: unknown; source?: unknown };
+      if (t.type === 'comment' && typeof t.source === 'string' && typeof t.offset === 'number') {
+        if (t.source === '#' || /^# \r?$/.test(t.source)) source.push({ offset: t.offset, text: t.source === '#' ? '' : ' ' });
+        return;
+      }
+      for (const [k, x] of Object.entries(o)) if (k !== 'source') collect(x);
+    }
+  };
+  for (const token of new Parser().parse(text)) collect(token);
+  source.sort((a, b) => a.offset - b.offset);
+  const allEmpty = source.length > 0 && source.every((c) => c.text === '');
+  found.forEach((restore, i) => restore(source.length === found.length ? source[i]!.text : allEmpty ? '' : ' '));
 }
