@@ -15,6 +15,7 @@ import { parseWithLibrary } from '../../../src/formats/yaml/parse/library.js';
 import { Unsupported } from '../../../src/formats/yaml/parse/result.js';
 import type { ParsedYaml } from '../../../src/formats/yaml/parse/result.js';
 import { TsopsError } from '../../../src/errors.js';
+import { yamlStore } from '../../../src/formats/yaml/index.js';
 import { Comment, isList, isMap, newList, newMap } from '../../../src/core/tree.js';
 import type { TreeMap, Value } from '../../../src/core/tree.js';
 
@@ -273,6 +274,35 @@ test('the fast parser and the library parser read generated documents alike', ()
   // Agreement proves nothing if the fast parser declines everything: most documents stay on it.
   assert.ok(declinedCount / total < 0.5, `the fast parser declined ${declinedCount} of ${total} documents`);
 });
+
+// ---- cases the generated documents found, read alike to the comment's place ----
+
+// Each was read differently by the library parser, which the store uses for any document with
+// an anchor, a flow collection or a folded block; the fast parser reads them as go-yaml does.
+const REGRESSIONS: Array<[string, string]> = [
+  ['an empty comment is `#`, not `# `', '#\na: 1\n# \nb: 2\n#\n'],
+  ['a comment before a list in a list is an item of the outer list', 'l:\n  - x\n  #\n  - - y\n'],
+  ['a comment before a mapping in a list is an item of the list', 'l:\n  - a: 1\n    b: 2\n  # at dash col\n  - c: 3\n'],
+  ['a comment after a lone dash opens the collection below it', 'l:\n- # c\n  a: 1\n- # d\n  - x\n'],
+  ['a comment on a key line before a nested mapping comes before the key', 'a: # c\n  # opens\n  b: 1\n'],
+  ['a comment on a key line before a nested list comes before the key', 'k: # on key\n  - a\n'],
+  ['a comment after `key:` with no value is not a line comment', 'a: # note\nb: 1\n'],
+  ['a comment after a lone dash heads the next item', 'l:\n- # note\n- x\n'],
+  ['a block scalar header comment is a line comment', 'a: | # note\n  x\nl:\n  - |- # item\n    y\n'],
+  ['an empty block scalar header comment is kept', 'a: | #\n  x\nl:\n  - | #\n    y\n'],
+  ['a literal block on the last line without a line break has none', 'a: 1\nb: |\n  x'],
+  ['a keep block on the last line without a line break has none', 'a: |+\n  x'],
+];
+
+for (const [name, text] of REGRESSIONS) {
+  test(`the parsers agree: ${name}`, () => {
+    assert.equal(agree(text, true), false, 'the fast parser reads this document');
+    // Through the store: an anchor sends the document to the library parser, with the same tree.
+    const viaFast = yamlStore.parsePlain(Buffer.from(`z: 1\n${text}`));
+    const viaLibrary = yamlStore.parsePlain(Buffer.from(`z: &anchor 1\n${text}`));
+    assert.deepStrictEqual(viaLibrary, viaFast);
+  });
+}
 
 // ---- the interop fixtures ----
 
