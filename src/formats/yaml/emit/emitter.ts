@@ -2,11 +2,13 @@
  * A YAML writer that reproduces go-yaml v3's encoder output byte for byte (spec §6.1 emission):
  * the same event-driven state machine, indentation rule, scalar style choice and comment
  * placement, restricted to what sops writes (no anchors, tags other than `!!binary`, or
- * directives). Input is the event stream go-yaml's encoder produces for a `yaml.Node` tree.
+ * directives). Input is the event stream go-yaml's encoder produces for a `yaml.Node` tree;
+ * the text itself is written by `writer.ts`.
  */
 
-import { analyzeScalar, doubleQuotedEscape, isBreak, isPrintable, selectScalarStyle } from './scalar-style.js';
+import { analyzeScalar, selectScalarStyle } from './scalar-style.js';
 import type { ScalarAnalysis, ScalarStyle } from './scalar-style.js';
+import { Writer } from './writer.js';
 
 export type EventType = 'doc-start' | 'doc-end' | 'scalar' | 'seq-start' | 'seq-end' | 'map-start' | 'map-end';
 
@@ -37,19 +39,13 @@ type State =
   | 'block-map-first' | 'block-map-key' | 'block-map-simple-value' | 'block-map-value';
 
 /** The go-yaml emitter state, writing into one output string. */
-export class Emitter {
-  private out = '';
+export class Emitter extends Writer {
   private events: YEvent[] = [];
   private head = 0;
   private state: State = 'doc-start';
   private readonly states: State[] = [];
-  private indent = -1;
   private readonly indents: number[] = [];
   private flowLevel = 0;
-  private column = 0;
-  private whitespace = true;
-  private indention = true;
-  private footIndent = -1;
   private firstDocument = true;
   private simpleKeyContext = false;
   private headComment = '';
@@ -62,7 +58,9 @@ export class Emitter {
   private scalarStyle: ScalarStyle = 'plain';
   private scalarTag = '';
 
-  constructor(private readonly bestIndent: number) {}
+  constructor(bestIndent: number) {
+    super(bestIndent);
+  }
 
   /** Emit one document: the events of its root node, without document start and end. */
   document(content: YEvent[]): void {
@@ -82,46 +80,6 @@ export class Emitter {
     return this.out;
   }
 
-  // ---- low-level writers ----
-
-  private put(s: string): void {
-    this.out += s;
-    this.column += s.length;
-  }
-
-  private putBreak(): void {
-    this.out += '\n';
-    this.column = 0;
-    this.indention = true;
-  }
-
-  /** write_break for a break character inside a value. */
-  private writeBreak(ch: string): void {
-    if (ch === '\n') {
-      this.putBreak();
-    } else {
-      this.out += ch;
-      this.column = 0;
-      this.indention = true;
-    }
-  }
-
-  private writeIndent(): void {
-    const indent = this.indent < 0 ? 0 : this.indent;
-    if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) this.putBreak();
-    if (this.footIndent === indent) this.putBreak();
-    if (this.column < indent) this.put(' '.repeat(indent - this.column));
-    this.whitespace = true;
-    this.footIndent = -1;
-  }
-
-  private writeIndicator(ind: string, needWhitespace: boolean, isWhitespace: boolean, isIndention: boolean): void {
-    if (needWhitespace && !this.whitespace) this.put(' ');
-    this.put(ind);
-    this.whitespace = isWhitespace;
-    this.indention = this.indention && isIndention;
-  }
-
   private increaseIndent(flow: boolean, indentless: boolean): void {
     this.indents.push(this.indent);
     if (this.indent < 0) {
@@ -138,40 +96,6 @@ export class Emitter {
 
   private popState(): void {
     this.state = this.states.pop()!;
-  }
-
-  /**
-   * The one loop that writes scalar and comment text (go-yaml repeats it in each writer): each
-   * line break as it is, the line after a break indented, each line through `line`. With
-   * `fold`, the first `\n` of a run is written twice, since a reader folds a lone break in a
-   * plain or single-quoted scalar into a space. Returns whether the text ended in a break.
-   */
-  private writeLines(text: string, breaks: boolean, fold: boolean, line: (s: string) => string): boolean {
-    for (let i = 0; i < text.length; ) {
-      const c = text.charCodeAt(i);
-      if (isBreak(c)) {
-        if (fold && !breaks && c === 0x0a) this.putBreak();
-        this.writeBreak(text[i]!);
-        i++;
-        breaks = true;
-      } else {
-        if (breaks) this.writeIndent();
-        // Breaks are single UTF-16 units (a surrogate is never one), so a line is a run of units.
-        let j = i + 1;
-        while (j < text.length && !isBreak(text.charCodeAt(j))) j++;
-        this.put(line(text.slice(i, j)));
-        i = j;
-        this.indention = false;
-        breaks = false;
-      }
-    }
-    return breaks;
-  }
-
-  private writeComment(comment: string): void {
-    const ended = this.writeLines(comment, false, false, (s) => (s.charCodeAt(0) === 0x23 ? s : '# ' + s));
-    if (!ended) this.putBreak();
-    this.whitespace = true;
   }
 
   private processHeadComment(): void {
@@ -462,84 +386,21 @@ export class Emitter {
     this.increaseIndent(true, false);
     switch (this.scalarStyle) {
       case 'plain':
-        this.writePlain(this.scalarValue);
+        this.writePlain(this.scalarValue, this.scalarAnalysis!.multiline);
         break;
       case 'single':
-        this.writeSingleQuoted(this.scalarValue);
+        this.writeSingleQuoted(this.scalarValue, this.scalarAnalysis!.multiline);
         break;
       case 'double':
         this.writeDoubleQuoted(this.scalarValue);
         break;
       case 'literal':
-        this.writeLiteral(this.scalarValue);
+        this.writeLiteral(this.scalarValue, () => this.processLineComment());
         break;
     }
     this.popIndent();
     this.popState();
   }
 
-  private writePlain(value: string): void {
-    if (value.length > 0 && !this.whitespace) this.put(' ');
-    if (!this.scalarAnalysis!.multiline) {
-      if (value.length > 0) {
-        this.put(value);
-        this.whitespace = false;
-      }
-      this.indention = false;
-      return;
-    }
-    this.writeLines(value, false, true, (s) => s);
-    if (value.length > 0) this.whitespace = false;
-    this.indention = false;
-  }
 
-  private writeSingleQuoted(value: string): void {
-    this.writeIndicator("'", true, false, false);
-    const quote = (s: string): string => s.replaceAll("'", "''");
-    if (this.scalarAnalysis!.multiline) this.writeLines(value, false, true, quote);
-    else this.put(quote(value));
-    this.writeIndicator("'", false, false, false);
-    this.whitespace = false;
-    this.indention = false;
-  }
-
-  private writeDoubleQuoted(value: string): void {
-    this.writeIndicator('"', true, false, false);
-    const bom = value.charCodeAt(0) === 0xfeff;
-    let run = '';
-    let from = 0;
-    for (let i = 0; i < value.length; i++) {
-      const c = value.codePointAt(i)!;
-      const w = c > 0xffff ? 2 : 1;
-      if (!isPrintable(c) || bom || isBreak(c) || c === 0x22 || c === 0x5c) {
-        run += value.slice(from, i) + '\\' + doubleQuotedEscape(c);
-        from = i + w;
-      }
-      i += w - 1;
-    }
-    this.put(run + value.slice(from));
-    this.writeIndicator('"', false, false, false);
-    this.whitespace = false;
-    this.indention = false;
-  }
-
-  private writeLiteral(value: string): void {
-    this.writeIndicator('|', true, false, false);
-    const first = value.charCodeAt(0);
-    if (first === 0x20 || isBreak(first)) this.writeIndicator(String(this.bestIndent), false, false, false);
-    let chomp = '';
-    if (value.length === 0) chomp = '-';
-    else {
-      // Line breaks are single UTF-16 units, so the last two code units tell what the last two
-      // code points would (a surrogate is never a break).
-      const n = value.length;
-      if (!isBreak(value.charCodeAt(n - 1))) chomp = '-';
-      else if (n === 1) chomp = '+';
-      else if (isBreak(value.charCodeAt(n - 2))) chomp = '+';
-    }
-    if (chomp !== '') this.writeIndicator(chomp, false, false, false);
-    this.processLineComment();
-    this.whitespace = true;
-    this.writeLines(value, true, false, (s) => s);
-  }
 }
