@@ -4,8 +4,7 @@
  * later ones), scalars kept with their text so a string field gets `1.10` rather than `1.1`.
  */
 import { isAlias, isMap, isScalar, isSeq, Scalar, type Document } from 'yaml';
-import { aliasTargets } from '../formats/yaml-aliases.js';
-import { AliasBudget } from '../formats/yaml-parse-types.js';
+import { AliasBudget, aliasTargets } from '../formats/yaml/parse/aliases.js';
 import { TsopsError } from '../errors.js';
 
 export type YNode =

@@ -4,7 +4,7 @@ import { dotenvStore } from './dotenv.js';
 import type { FormatName, Store } from './format.js';
 import { iniStore } from './ini.js';
 import { jsonStore } from './json.js';
-import { yamlStore } from './yaml.js';
+import { yamlStore } from './yaml/index.js';
 
 const STORES: Record<FormatName, Store> = {
   yaml: yamlStore,

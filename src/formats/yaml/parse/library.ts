@@ -6,22 +6,14 @@
  */
 import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import type { Alias, Document, Node as YamlNode, Scalar } from 'yaml';
-import { Comment, newList, newMap } from '../core/tree.js';
-import type { MapItem, TreeList, TreeMap, Value } from '../core/tree.js';
-import { resolvePlain } from './yaml-scalars.js';
-import { aliasTargets } from './yaml-aliases.js';
-import {
-  AliasBudget,
-  MAX_YAML_DEPTH,
-  checkMergeValue,
-  depthError,
-  duplicateKeyError,
-  parseError,
-  resolveCoreTag,
-  rootTypeError,
-  unknownAnchorError,
-} from './yaml-parse-types.js';
-import type { NonStringKey, ParsedYaml } from './yaml-parse-types.js';
+import { Comment, newList, newMap } from '../../../core/tree.js';
+import type { MapItem, TreeList, TreeMap, Value } from '../../../core/tree.js';
+import { resolvePlain } from '../scalars.js';
+import { AliasBudget, aliasTargets, unknownAnchorError } from './aliases.js';
+import { MAX_YAML_DEPTH, depthError, duplicateKeyError, parseError, rootTypeError } from './result.js';
+import type { NonStringKey, ParsedYaml } from './result.js';
+import { restoreEmptyComments } from './library-comments.js';
+import { checkMergeValue, resolveCoreTag } from './resolve.js';
 
 const TAG_PREFIX = 'tag:yaml.org,2002:';
 
@@ -30,6 +22,8 @@ function commentLines(c: string | null | undefined): string[] {
   if (c === undefined || c === null || c === '') return [];
   return c.split('\n').filter((l) => l !== '');
 }
+
+const isLineBreak = (c: number): boolean => c === 0x0a || c === 0x0d;
 
 class Converter {
   nonStringKey: NonStringKey | undefined;
@@ -55,10 +49,45 @@ class Converter {
   /** Whether a node's trailing comment starts on its own line (a go-yaml line comment). */
   private sameLineComment(node: YamlNode): boolean {
     if (!node.range) return false;
+    if (isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED')) {
+      // The library keeps a block scalar's header comment (`key: | # c`), go-yaml's line comment.
+      const nl = this.text.indexOf('\n', node.range[0]);
+      return this.text.slice(node.range[0], nl < 0 ? undefined : nl).includes('#');
+    }
     const tail = this.text.slice(node.range[1], node.range[2]);
     const hash = tail.indexOf('#');
     const nl = tail.indexOf('\n');
     return hash >= 0 && (nl < 0 || hash < nl);
+  }
+
+  private endsInputUnbroken(node: YamlNode): boolean {
+    const end = node.range?.[1];
+    let last = this.text.length;
+    while (last > 0 && (this.text.charCodeAt(last - 1) === 0x20 || this.text.charCodeAt(last - 1) === 0x09)) last--;
+    // The scalar's last line is the input's, and no line break follows it.
+    return end !== undefined && end >= last && last > 0 && !isLineBreak(this.text.charCodeAt(last - 1));
+  }
+
+  /** A scalar's comment lines; the library drops an empty header comment (`| #`), kept as ' ' like others. */
+  private scalarComments(node: YamlNode): string[] {
+    const lines = commentLines(node.comment);
+    if (lines.length === 0 && isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') && this.sameLineComment(node)) return [' '];
+    return lines;
+  }
+
+  /** Whether only blanks stand before a node on its line. */
+  private startsOwnLine(node: YamlNode): boolean {
+    const start = node.range?.[0];
+    if (start === undefined) return false;
+    return /^[ \t]*$/.test(this.text.slice(this.text.lastIndexOf('\n', start - 1) + 1, start));
+  }
+
+  /** Whether a `#` comment follows a key on its line. */
+  private commentOnLine(key: YamlNode | null): boolean {
+    const end = key?.range?.[1];
+    if (end === undefined) return false;
+    const nl = this.text.indexOf('\n', end);
+    return this.text.slice(end, nl < 0 ? undefined : nl).includes('#');
   }
 
   private line(node: YamlNode | null | undefined): number {
@@ -67,7 +96,12 @@ class Converter {
 
   scalar(node: Scalar): Value {
     const raw = node.value;
-    const text = typeof raw === 'string' ? raw : String(raw);
+    let text = typeof raw === 'string' ? raw : String(raw);
+    // A block scalar at the end of a file without a final line break: go-yaml has no break to
+    // keep (scannerc.go reads none at the end of input), the library adds one.
+    if ((node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') && text.endsWith('\n') && this.endsInputUnbroken(node)) {
+      text = text.slice(0, -1);
+    }
     const tag = node.tag;
     const plain = node.type === 'PLAIN';
     if (tag === undefined || tag === '!') return plain && tag === undefined ? resolvePlain(text) : text;
@@ -127,13 +161,22 @@ class Converter {
       let after: string[] = [];
       if (v !== null && v !== undefined && !isCollection(v)) {
         for (const t of commentLines(v.commentBefore)) items.push({ key: new Comment(t), value: null });
-        const [first, ...rest] = commentLines(v.comment);
-        if (first !== undefined && this.sameLineComment(v)) items.push({ key: new Comment(first, true), value: null });
+        const [first, ...rest] = this.scalarComments(v);
+        // After a key with no value on its line (`key: # c`) the comment is the key's, not a line comment.
+        const empty = v.range !== undefined && v.range !== null && v.range[0] === v.range[1];
+        if (first !== undefined && this.sameLineComment(v)) items.push({ key: new Comment(first, !empty), value: null });
         else if (first !== undefined) rest.unshift(first);
         after = rest;
       }
       for (const t of commentLines(keyNode?.comment)) items.push({ key: new Comment(t), value: null });
-      const value = isCollection(v) ? this.nested(v, depth) : this.value(v, depth + 1);
+      let lead: string[] = [];
+      if (isCollection(v)) {
+        lead = commentLines(v.commentBefore);
+        // go-yaml gives a comment on the key's line (`key: # c`) to the key, and sops lists it
+        // before the entry; only the comments below it open the nested block.
+        if (lead.length > 0 && this.commentOnLine(keyNode)) items.push({ key: new Comment(lead.shift()!), value: null });
+      }
+      const value = isCollection(v) ? this.nested(v, depth, lead) : this.value(v, depth + 1);
       if (seen !== undefined && key === '<<' && isScalar(keyNode) && keyNode.type === 'PLAIN') checkMergeValue(value);
       items.push({ key, value });
       for (const t of after) items.push({ key: new Comment(t), value: null });
@@ -142,9 +185,9 @@ class Converter {
     return newMap(items);
   }
 
-  private nested(v: YamlNode, depth: number): Value {
+  /** A nested collection; `lead` are the comments it opens with (by default those before it). */
+  private nested(v: YamlNode, depth: number, lead = commentLines(v.commentBefore)): Value {
     this.budget.node();
-    const lead = commentLines(v.commentBefore);
     if (isMap(v)) return this.map(v as unknown as { items: unknown[]; comment?: string | null }, depth + 1, lead);
     return this.list(v as unknown as { items: unknown[]; comment?: string | null }, depth + 1, lead);
   }
@@ -155,12 +198,23 @@ class Converter {
     for (const raw of node.items) {
       const item = raw as YamlNode | null;
       if (item !== null && isCollection(item)) {
-        items.push(this.nested(item, depth));
+        // go-yaml gives a comment before a collection in a list to that item, and sops lists
+        // an item's head comment before the item; only a collection that starts on a line of
+        // its own (`- # c` above it) opens with the comments before it.
+        const lead = commentLines(item.commentBefore);
+        if (this.startsOwnLine(item)) {
+          items.push(this.nested(item, depth, lead));
+        } else {
+          for (const t of lead) items.push(new Comment(t));
+          items.push(this.nested(item, depth, []));
+        }
         continue;
       }
       for (const t of commentLines(item?.commentBefore)) items.push(new Comment(t));
-      const [first, ...rest] = commentLines(item?.comment);
-      if (first !== undefined && item !== null && this.sameLineComment(item)) items.push(new Comment(first, true));
+      const [first, ...rest] = item === null ? [] : this.scalarComments(item);
+      // A comment after a lone dash (`- # c`) heads what follows the empty item, as in go-yaml.
+      const empty = item?.range !== undefined && item.range !== null && item.range[0] === item.range[1];
+      if (first !== undefined && item !== null && this.sameLineComment(item) && !empty) items.push(new Comment(first, true));
       else if (first !== undefined) rest.unshift(first);
       items.push(this.value(item, depth + 1));
       for (const t of rest) items.push(new Comment(t));
@@ -232,5 +286,6 @@ export function parseWithLibrary(text: string): ParsedYaml {
     branches.push(branch);
     nonStringKey ??= conv.nonStringKey;
   }
+  restoreEmptyComments(text, branches);
   return { branches, nonStringKey };
 }

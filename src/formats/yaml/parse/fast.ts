@@ -6,20 +6,13 @@
  * Anything else (anchors, flow collections, multi-line flow scalars, folded blocks, complex
  * keys, tags on collections, directives) throws {@link Unsupported} so the library parser runs.
  */
-import { Comment, isMap, newList, newMap } from '../core/tree.js';
-import type { MapItem, TreeList, TreeMap, Value } from '../core/tree.js';
-import { resolvePlain } from './yaml-scalars.js';
-import {
-  MAX_YAML_DEPTH,
-  Unsupported,
-  checkMergeValue,
-  depthError,
-  duplicateKeyError,
-  rootTypeError,
-  resolveCoreTag,
-  unescapeDouble,
-} from './yaml-parse-types.js';
-import type { NonStringKey, ParsedYaml } from './yaml-parse-types.js';
+import { Comment, isMap, newList, newMap } from '../../../core/tree.js';
+import type { MapItem, TreeList, TreeMap, Value } from '../../../core/tree.js';
+import { resolvePlain } from '../scalars.js';
+import { MAX_YAML_DEPTH, Unsupported, depthError, duplicateKeyError, rootTypeError } from './result.js';
+import type { NonStringKey, ParsedYaml } from './result.js';
+import { checkMergeValue, resolveCoreTag, unescapeDouble } from './resolve.js';
+import { doubleQuotedEnd, readLiteralBlock, singleQuotedEnd } from './fast-scalars.js';
 
 const BLANK = 0;
 const COMMENT = 1;
@@ -213,7 +206,7 @@ class FastParser {
   private keyEnd(line: string, p: number): number | undefined {
     const c = line.charCodeAt(p);
     if (c === 0x22 || c === 0x27) {
-      const close = c === 0x22 ? this.doubleQuotedEnd(line, p) : this.singleQuotedEnd(line, p);
+      const close = c === 0x22 ? doubleQuotedEnd(line, p) : singleQuotedEnd(line, p);
       if (close === undefined) return undefined;
       let q = close;
       while (q < line.length && isSpace(line.charCodeAt(q))) q++;
@@ -235,25 +228,6 @@ class FastParser {
       throw new Unsupported('key starting with an indicator');
     }
     return q + 1;
-  }
-
-  private doubleQuotedEnd(line: string, p: number): number | undefined {
-    for (let q = p + 1; q < line.length; q++) {
-      const c = line.charCodeAt(q);
-      if (c === 0x5c) q++;
-      else if (c === 0x22) return q + 1;
-    }
-    return undefined;
-  }
-
-  private singleQuotedEnd(line: string, p: number): number | undefined {
-    for (let q = p + 1; q < line.length; q++) {
-      if (line.charCodeAt(q) === 0x27) {
-        if (line.charCodeAt(q + 1) === 0x27) q++;
-        else return q + 1;
-      }
-    }
-    return undefined;
   }
 
   private commentItems(list: PendingComment[]): MapItem[] {
@@ -385,8 +359,8 @@ class FastParser {
 
   private keyText(line: string, p: number, colon: number, lineNo: number): string {
     const c = line.charCodeAt(p);
-    if (c === 0x22) return unescapeDouble(line.slice(p + 1, this.doubleQuotedEnd(line, p)! - 1));
-    if (c === 0x27) return line.slice(p + 1, this.singleQuotedEnd(line, p)! - 1).replaceAll("''", "'");
+    if (c === 0x22) return unescapeDouble(line.slice(p + 1, doubleQuotedEnd(line, p)! - 1));
+    if (c === 0x27) return line.slice(p + 1, singleQuotedEnd(line, p)! - 1).replaceAll("''", "'");
     let e = colon;
     while (e > p && isSpace(line.charCodeAt(e - 1))) e--;
     const text = line.slice(p, e);
@@ -417,13 +391,13 @@ class FastParser {
     if (d === 0x7c || d === 0x3e) {
       return this.parseBlockScalar(p, parentIndent, tag, lineNo);
     } else if (d === 0x22) {
-      const close = this.doubleQuotedEnd(line, p);
+      const close = doubleQuotedEnd(line, p);
       if (close === undefined) throw new Unsupported('multi-line double-quoted scalar');
       text = unescapeDouble(line.slice(p + 1, close - 1));
       quoted = true;
       after = close;
     } else if (d === 0x27) {
-      const close = this.singleQuotedEnd(line, p);
+      const close = singleQuotedEnd(line, p);
       if (close === undefined) throw new Unsupported('multi-line single-quoted scalar');
       text = line.slice(p + 1, close - 1).replaceAll("''", "'");
       quoted = true;
@@ -518,58 +492,11 @@ class FastParser {
       }
     }
     const comment = this.trailingComment(line, q);
-    const n = this.lines.length;
-    let indent = explicit > 0 ? (parentIndent >= 0 ? parentIndent + explicit : explicit) : 0;
-    let i = this.li + 1;
-    if (indent === 0) {
-      let maxEmpty = 0;
-      let k = i;
-      for (; k < n; k++) {
-        const l = this.lines[k]!;
-        let s = 0;
-        while (s < l.length && l.charCodeAt(s) === 0x20) s++;
-        if (s < l.length) {
-          indent = s;
-          break;
-        }
-        if (s > maxEmpty) maxEmpty = s;
-      }
-      if (k === n) indent = maxEmpty;
-      if (maxEmpty > indent) throw new Unsupported('leading empty lines more indented');
-      if (indent < parentIndent + 1) indent = parentIndent + 1;
-      if (indent < 1) indent = 1;
-    }
-    const parts: string[] = [];
-    let lastText = -1;
-    for (; i < n; i++) {
-      const l = this.lines[i]!;
-      if (l.length <= indent && isAllSpaces(l)) {
-        parts.push('');
-        continue;
-      }
-      let s = 0;
-      while (s < indent && l.charCodeAt(s) === 0x20) s++;
-      if (s < indent) break;
-      parts.push(l.slice(indent));
-      lastText = parts.length - 1;
-    }
-    // A line ends in a break unless it is the last one of the text (no final newline).
-    const hasBreak = (k: number): boolean => this.li + 1 + k < n - 1;
-    let value = parts.slice(0, lastText + 1).join('\n');
-    if (chomp === '+') {
-      for (let k = Math.max(lastText, 0); k < parts.length; k++) if (hasBreak(k)) value += '\n';
-    } else if (chomp === '' && lastText >= 0 && hasBreak(lastText)) {
-      value += '\n';
-    }
-    this.li = i;
+    const { value, next } = readLiteralBlock(this.lines, this.li + 1, parentIndent, explicit, chomp);
+    this.li = next;
     return { value: this.resolve(value, true, tag, lineNo), comment };
   }
 }
-
-const isAllSpaces = (s: string): boolean => {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== 0x20) return false;
-  return true;
-};
 
 /** Parse block-style YAML text; throws {@link Unsupported} for syntax the library must handle. */
 export function parseFast(text: string): ParsedYaml {

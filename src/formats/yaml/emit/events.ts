@@ -3,15 +3,15 @@
  * comments placed the way sops' `appendTreeBranch`/`appendSequence` place them, then the
  * go-yaml emitter port writes them.
  */
-import { Comment, Timestamp, isList, isMap } from '../core/tree.js';
-import type { Branches, TreeList, TreeMap, Value } from '../core/tree.js';
-import { Emitter, event } from './yaml-emit-core.js';
-import type { YEvent } from './yaml-emit-core.js';
-import { analyzeScalar, selectScalarStyle } from './yaml-emit-scalar.js';
-import type { ScalarStyle } from './yaml-emit-scalar.js';
-import { formatFloatYaml, needsQuotesToStayString } from './yaml-scalars.js';
-import { MAX_YAML_DEPTH } from './yaml-parse-types.js';
-import { TsopsError } from '../errors.js';
+import { Comment, Timestamp, isList, isMap } from '../../../core/tree.js';
+import type { Branches, TreeList, TreeMap, Value } from '../../../core/tree.js';
+import { Emitter, event } from './emitter.js';
+import type { YEvent } from './emitter.js';
+import { analyzeScalar, selectScalarStyle } from './scalar-style.js';
+import type { ScalarStyle } from './scalar-style.js';
+import { formatFloatYaml, needsQuotesToStayString } from '../scalars.js';
+import { MAX_YAML_DEPTH } from '../parse/result.js';
+import { TsopsError } from '../../../errors.js';
 
 function scalar(value: string, style: ScalarStyle, tag = ''): YEvent {
   const e = event('scalar');

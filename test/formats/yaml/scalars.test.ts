@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { yamlStore } from '../../src/formats/yaml.js';
-import { Timestamp, newMap } from '../../src/core/tree.js';
-import type { Value } from '../../src/core/tree.js';
-import { formatFloatYaml, parseTimestamp, resolvePlain } from '../../src/formats/yaml-scalars.js';
+import { yamlStore } from '../../../src/formats/yaml/index.js';
+import { Timestamp, newMap } from '../../../src/core/tree.js';
+import type { Value } from '../../../src/core/tree.js';
+import { formatFloatYaml, parseTimestamp, resolvePlain } from '../../../src/formats/yaml/scalars.js';
 
 /** How a test names a resolved value: 5n int, F:1.5 float, T:... timestamp, JSON otherwise. */
 function show(v: Value): string {

@@ -7,9 +7,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { yamlStore } from '../../src/formats/yaml.js';
-import { Comment, Timestamp, isList, isMap, newList, newMap } from '../../src/core/tree.js';
-import type { MapItem, TreeMap, Value } from '../../src/core/tree.js';
+import { yamlStore } from '../../../src/formats/yaml/index.js';
+import { Comment, Timestamp, isList, isMap, newList, newMap } from '../../../src/core/tree.js';
+import type { MapItem, TreeMap, Value } from '../../../src/core/tree.js';
 
 type Compact =
   | string

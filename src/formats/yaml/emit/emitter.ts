@@ -2,11 +2,13 @@
  * A YAML writer that reproduces go-yaml v3's encoder output byte for byte (spec §6.1 emission):
  * the same event-driven state machine, indentation rule, scalar style choice and comment
  * placement, restricted to what sops writes (no anchors, tags other than `!!binary`, or
- * directives). Input is the event stream go-yaml's encoder produces for a `yaml.Node` tree.
+ * directives). Input is the event stream go-yaml's encoder produces for a `yaml.Node` tree;
+ * the text itself is written by `writer.ts`.
  */
 
-import { analyzeScalar, doubleQuotedEscape, isBreak, isPrintable, selectScalarStyle } from './yaml-emit-scalar.js';
-import type { ScalarAnalysis, ScalarStyle } from './yaml-emit-scalar.js';
+import { analyzeScalar, selectScalarStyle } from './scalar-style.js';
+import type { ScalarAnalysis, ScalarStyle } from './scalar-style.js';
+import { Writer } from './writer.js';
 
 export type EventType = 'doc-start' | 'doc-end' | 'scalar' | 'seq-start' | 'seq-end' | 'map-start' | 'map-end';
 
@@ -37,19 +39,13 @@ type State =
   | 'block-map-first' | 'block-map-key' | 'block-map-simple-value' | 'block-map-value';
 
 /** The go-yaml emitter state, writing into one output string. */
-export class Emitter {
-  private out = '';
+export class Emitter extends Writer {
   private events: YEvent[] = [];
   private head = 0;
   private state: State = 'doc-start';
   private readonly states: State[] = [];
-  private indent = -1;
   private readonly indents: number[] = [];
   private flowLevel = 0;
-  private column = 0;
-  private whitespace = true;
-  private indention = true;
-  private footIndent = -1;
   private firstDocument = true;
   private simpleKeyContext = false;
   private headComment = '';
@@ -62,7 +58,9 @@ export class Emitter {
   private scalarStyle: ScalarStyle = 'plain';
   private scalarTag = '';
 
-  constructor(private readonly bestIndent: number) {}
+  constructor(bestIndent: number) {
+    super(bestIndent);
+  }
 
   /** Emit one document: the events of its root node, without document start and end. */
   document(content: YEvent[]): void {
@@ -82,46 +80,6 @@ export class Emitter {
     return this.out;
   }
 
-  // ---- low-level writers ----
-
-  private put(s: string): void {
-    this.out += s;
-    this.column += s.length;
-  }
-
-  private putBreak(): void {
-    this.out += '\n';
-    this.column = 0;
-    this.indention = true;
-  }
-
-  /** write_break for a break character inside a value. */
-  private writeBreak(ch: string): void {
-    if (ch === '\n') {
-      this.putBreak();
-    } else {
-      this.out += ch;
-      this.column = 0;
-      this.indention = true;
-    }
-  }
-
-  private writeIndent(): void {
-    const indent = this.indent < 0 ? 0 : this.indent;
-    if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) this.putBreak();
-    if (this.footIndent === indent) this.putBreak();
-    if (this.column < indent) this.put(' '.repeat(indent - this.column));
-    this.whitespace = true;
-    this.footIndent = -1;
-  }
-
-  private writeIndicator(ind: string, needWhitespace: boolean, isWhitespace: boolean, isIndention: boolean): void {
-    if (needWhitespace && !this.whitespace) this.put(' ');
-    this.put(ind);
-    this.whitespace = isWhitespace;
-    this.indention = this.indention && isIndention;
-  }
-
   private increaseIndent(flow: boolean, indentless: boolean): void {
     this.indents.push(this.indent);
     if (this.indent < 0) {
@@ -138,34 +96,6 @@ export class Emitter {
 
   private popState(): void {
     this.state = this.states.pop()!;
-  }
-
-  private writeComment(comment: string): void {
-    let breaks = false;
-    let pound = false;
-    for (let i = 0; i < comment.length; ) {
-      const c = comment.charCodeAt(i);
-      if (isBreak(c)) {
-        this.writeBreak(comment[i]!);
-        i++;
-        breaks = true;
-        pound = false;
-      } else {
-        if (breaks) this.writeIndent();
-        if (!pound) {
-          if (c !== 0x23) this.put('# ');
-          pound = true;
-        }
-        let j = i + 1;
-        while (j < comment.length && !isBreak(comment.charCodeAt(j))) j++;
-        this.put(comment.slice(i, j));
-        i = j;
-        this.indention = false;
-        breaks = false;
-      }
-    }
-    if (!breaks) this.putBreak();
-    this.whitespace = true;
   }
 
   private processHeadComment(): void {
@@ -208,6 +138,11 @@ export class Emitter {
       this.scalarTag = e.tag;
       this.scalarAnalysis = analyzeScalar(e.value);
     }
+  }
+
+  /** Comments still to be written after the current node (a flow item then needs its `,` first). */
+  private commentsPending(): boolean {
+    return this.lineComment.length + this.footComment.length + this.tailComment.length > 0;
   }
 
   private peek(offset: number): YEvent | undefined {
@@ -312,10 +247,10 @@ export class Emitter {
     if (!first && !trail) this.writeIndicator(',', false, false, false);
     this.processHeadComment();
     if (this.column === 0) this.writeIndent();
-    const pending = this.lineComment.length + this.footComment.length + this.tailComment.length > 0;
+    const pending = this.commentsPending();
     this.states.push(pending ? 'flow-seq-trail' : 'flow-seq-item');
     this.emitNode(e, false, true, false, false);
-    if (this.lineComment.length + this.footComment.length + this.tailComment.length > 0) this.writeIndicator(',', false, false, false);
+    if (this.commentsPending()) this.writeIndicator(',', false, false, false);
     this.processLineComment();
     this.processFootComment();
   }
@@ -342,22 +277,15 @@ export class Emitter {
     if (!first && !trail) this.writeIndicator(',', false, false, false);
     this.processHeadComment();
     if (this.column === 0) this.writeIndent();
-    if (this.checkSimpleKey()) {
-      this.states.push('flow-map-simple-value');
-      this.emitNode(e, false, false, true, true);
-      return;
-    }
-    this.writeIndicator('?', true, false, false);
-    this.states.push('flow-map-value');
-    this.emitNode(e, false, false, true, false);
+    this.emitMappingKey(e, true);
   }
 
   private emitFlowMappingValue(e: YEvent, simple: boolean): void {
     this.writeIndicator(':', !simple, false, false);
-    const pending = this.lineComment.length + this.footComment.length + this.tailComment.length > 0;
+    const pending = this.commentsPending();
     this.states.push(pending ? 'flow-map-trail' : 'flow-map-key');
     this.emitNode(e, false, false, true, false);
-    if (this.lineComment.length + this.footComment.length + this.tailComment.length > 0) this.writeIndicator(',', false, false, false);
+    if (this.commentsPending()) this.writeIndicator(',', false, false, false);
     this.processLineComment();
     this.processFootComment();
   }
@@ -391,13 +319,18 @@ export class Emitter {
       this.keyLineComment = this.lineComment;
       this.lineComment = '';
     }
+    this.emitMappingKey(e, false);
+  }
+
+  /** A key on one line is simple (`key:`); any other is written as a complex key (`? key`). */
+  private emitMappingKey(e: YEvent, flow: boolean): void {
     if (this.checkSimpleKey()) {
-      this.states.push('block-map-simple-value');
+      this.states.push(flow ? 'flow-map-simple-value' : 'block-map-simple-value');
       this.emitNode(e, false, false, true, true);
       return;
     }
-    this.writeIndicator('?', true, false, true);
-    this.states.push('block-map-value');
+    this.writeIndicator('?', true, false, !flow);
+    this.states.push(flow ? 'flow-map-value' : 'block-map-value');
     this.emitNode(e, false, false, true, false);
   }
 
@@ -453,131 +386,21 @@ export class Emitter {
     this.increaseIndent(true, false);
     switch (this.scalarStyle) {
       case 'plain':
-        this.writePlain(this.scalarValue);
+        this.writePlain(this.scalarValue, this.scalarAnalysis!.multiline);
         break;
       case 'single':
-        this.writeSingleQuoted(this.scalarValue);
+        this.writeSingleQuoted(this.scalarValue, this.scalarAnalysis!.multiline);
         break;
       case 'double':
         this.writeDoubleQuoted(this.scalarValue);
         break;
       case 'literal':
-        this.writeLiteral(this.scalarValue);
+        this.writeLiteral(this.scalarValue, () => this.processLineComment());
         break;
     }
     this.popIndent();
     this.popState();
   }
 
-  private writePlain(value: string): void {
-    if (value.length > 0 && !this.whitespace) this.put(' ');
-    if (!this.scalarAnalysis!.multiline) {
-      if (value.length > 0) {
-        this.put(value);
-        this.whitespace = false;
-      }
-      this.indention = false;
-      return;
-    }
-    let breaks = false;
-    for (const ch of value) {
-      const c = ch.codePointAt(0)!;
-      if (isBreak(c)) {
-        if (!breaks && c === 0x0a) this.putBreak();
-        this.writeBreak(ch);
-        breaks = true;
-      } else {
-        if (breaks) this.writeIndent();
-        this.put(ch);
-        this.indention = false;
-        breaks = false;
-      }
-    }
-    if (value.length > 0) this.whitespace = false;
-    this.indention = false;
-  }
 
-  private writeSingleQuoted(value: string): void {
-    this.writeIndicator("'", true, false, false);
-    if (!this.scalarAnalysis!.multiline) {
-      this.put(value.replaceAll("'", "''"));
-      this.writeIndicator("'", false, false, false);
-      this.whitespace = false;
-      this.indention = false;
-      return;
-    }
-    let breaks = false;
-    for (const ch of value) {
-      const c = ch.codePointAt(0)!;
-      if (isBreak(c)) {
-        if (!breaks && c === 0x0a) this.putBreak();
-        this.writeBreak(ch);
-        breaks = true;
-      } else {
-        if (breaks) this.writeIndent();
-        this.put(c === 0x27 ? "''" : ch);
-        this.indention = false;
-        breaks = false;
-      }
-    }
-    this.writeIndicator("'", false, false, false);
-    this.whitespace = false;
-    this.indention = false;
-  }
-
-  private writeDoubleQuoted(value: string): void {
-    this.writeIndicator('"', true, false, false);
-    const bom = value.charCodeAt(0) === 0xfeff;
-    let run = '';
-    let from = 0;
-    for (let i = 0; i < value.length; i++) {
-      const c = value.codePointAt(i)!;
-      const w = c > 0xffff ? 2 : 1;
-      if (!isPrintable(c) || bom || isBreak(c) || c === 0x22 || c === 0x5c) {
-        run += value.slice(from, i) + '\\' + doubleQuotedEscape(c);
-        from = i + w;
-      }
-      i += w - 1;
-    }
-    this.put(run + value.slice(from));
-    this.writeIndicator('"', false, false, false);
-    this.whitespace = false;
-    this.indention = false;
-  }
-
-  private writeLiteral(value: string): void {
-    this.writeIndicator('|', true, false, false);
-    const first = value.charCodeAt(0);
-    if (first === 0x20 || isBreak(first)) this.writeIndicator(String(this.bestIndent), false, false, false);
-    let chomp = '';
-    if (value.length === 0) chomp = '-';
-    else {
-      // Line breaks are single UTF-16 units, so the last two code units tell what the last two
-      // code points would (a surrogate is never a break).
-      const n = value.length;
-      if (!isBreak(value.charCodeAt(n - 1))) chomp = '-';
-      else if (n === 1) chomp = '+';
-      else if (isBreak(value.charCodeAt(n - 2))) chomp = '+';
-    }
-    if (chomp !== '') this.writeIndicator(chomp, false, false, false);
-    this.processLineComment();
-    this.whitespace = true;
-    let breaks = true;
-    for (let i = 0; i < value.length; ) {
-      const c = value.charCodeAt(i);
-      if (isBreak(c)) {
-        this.writeBreak(value[i]!);
-        i++;
-        breaks = true;
-      } else {
-        if (breaks) this.writeIndent();
-        let j = i + 1;
-        while (j < value.length && !isBreak(value.charCodeAt(j))) j++;
-        this.put(value.slice(i, j));
-        i = j;
-        this.indention = false;
-        breaks = false;
-      }
-    }
-  }
 }

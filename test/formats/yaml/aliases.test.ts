@@ -4,11 +4,11 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { yamlStore } from '../../src/formats/yaml.js';
-import { parseConfig } from '../../src/config/parse.js';
-import { Comment, getKey, isList, isMap } from '../../src/core/tree.js';
-import type { TreeMap, Value } from '../../src/core/tree.js';
-import { TsopsError } from '../../src/errors.js';
+import { yamlStore } from '../../../src/formats/yaml/index.js';
+import { parseConfig } from '../../../src/config/parse.js';
+import { Comment, getKey, isList, isMap } from '../../../src/core/tree.js';
+import type { TreeMap, Value } from '../../../src/core/tree.js';
+import { TsopsError } from '../../../src/errors.js';
 
 const plain = (s: string): TreeMap[] => yamlStore.parsePlain(Buffer.from(s));
 

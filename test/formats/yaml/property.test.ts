@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { yamlStore } from '../../src/formats/yaml.js';
-import { Comment, Timestamp, isList, isMap, newList, newMap } from '../../src/core/tree.js';
-import type { MapItem, TreeList, TreeMap, Value } from '../../src/core/tree.js';
+import { yamlStore } from '../../../src/formats/yaml/index.js';
+import { Comment, Timestamp, isList, isMap, newList, newMap } from '../../../src/core/tree.js';
+import type { MapItem, TreeList, TreeMap, Value } from '../../../src/core/tree.js';
 
 // Strings: unicode, YAML-significant text, multi-line. Excluded are the two inputs sops itself
 // cannot write back: a leading line break (go-yaml's literal writer drops it) and a multi-line

@@ -2,8 +2,8 @@
  * YAML scalar rules of go-yaml v3 (spec §6.1), the library sops uses: how a plain scalar resolves
  * to a typed value, how floats and timestamps print, and which strings must be quoted.
  */
-import { Timestamp } from '../core/tree.js';
-import type { Scalar } from '../core/tree.js';
+import { Timestamp } from '../../core/tree.js';
+import type { Scalar } from '../../core/tree.js';
 
 const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;

@@ -8,42 +8,16 @@
  * `parseEncrypted` does too when the file has metadata (DECRYPT_TREE, exit 25); sops never writes
  * such keys, so every file it encrypted still decrypts.
  */
-import { TsopsError } from '../errors.js';
-import { Comment, getKey, isList, isMap, newList, newMap } from '../core/tree.js';
-import type { Branches, TreeMap, Value } from '../core/tree.js';
-import type { EmitOptions, EncryptedDocument, Store } from './format.js';
-import { emitYamlDocuments, emitYamlValue } from './yaml-emit.js';
-import { parseFast } from './yaml-parse-fast.js';
-import { parseWithLibrary } from './yaml-parse-lib.js';
-import { Unsupported, parseError } from './yaml-parse-types.js';
-import type { ParsedYaml } from './yaml-parse-types.js';
+import { TsopsError } from '../../errors.js';
+import { Comment, getKey, isList, isMap, newList, newMap } from '../../core/tree.js';
+import type { Branches, TreeMap, Value } from '../../core/tree.js';
+import type { EmitOptions, EncryptedDocument, Store } from '../format.js';
+import { emitYamlDocuments, emitYamlValue } from './emit/events.js';
+import { parseYaml } from './parse/index.js';
+import type { ParsedYaml } from './parse/result.js';
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();
 
-function decodeText(data: Uint8Array): string {
-  try {
-    return utf8.decode(data);
-  } catch (cause) {
-    throw new TsopsError('PARSE_INPUT', 'yaml: input is not valid utf-8 text', { cause, hint: 'save the file as UTF-8' });
-  }
-}
-
-/** Parse YAML text into branches: the fast block parser, or the `yaml` library for the rest. */
-export function parseYaml(data: Uint8Array): ParsedYaml {
-  if (data.length === 0) return { branches: [], nonStringKey: undefined };
-  const text = decodeText(data);
-  let parsed: ParsedYaml;
-  try {
-    parsed = parseFast(text);
-  } catch (e) {
-    if (!(e instanceof Unsupported)) throw e;
-    parsed = parseWithLibrary(text);
-  }
-  // go-yaml finds no document in a file of only comments or blank lines, and sops fails with EOF.
-  if (parsed.branches.length === 0) throw parseError('no document found: the file has only comments or blank lines');
-  return parsed;
-}
 
 function nonStringKeyError(parsed: ParsedYaml, code: 'ENCRYPT_TREE' | 'DECRYPT_TREE'): TsopsError {
   const k = parsed.nonStringKey!;

@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { interopDir, interopSkip } from '../helpers/interop.js';
-import { yamlStore, yamlIndent } from '../../src/formats/yaml.js';
-import { Comment, Timestamp, getKey, isList, isMap, newList, newMap } from '../../src/core/tree.js';
-import type { TreeMap, Value } from '../../src/core/tree.js';
-import { TsopsError } from '../../src/errors.js';
+import { interopDir, interopSkip } from '../../helpers/interop.js';
+import { yamlStore, yamlIndent } from '../../../src/formats/yaml/index.js';
+import { Comment, Timestamp, getKey, isList, isMap, newList, newMap } from '../../../src/core/tree.js';
+import type { TreeMap, Value } from '../../../src/core/tree.js';
+import { TsopsError } from '../../../src/errors.js';
 
 const bytes = (s: string): Uint8Array => Buffer.from(s);
 const text = (b: Uint8Array): string => Buffer.from(b).toString();
