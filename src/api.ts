@@ -10,8 +10,8 @@
 import { TsopsError } from './errors.js';
 import { decryptDocument, type SopsDocument } from './core/document.js';
 import { DEFAULT_SELECTOR, type Selector } from './core/keys-model.js';
-import { formatMetadata, parseMetadata } from './core/metadata.js';
-import { checkEncryptable, encryptNewDocument } from './core/sops-file.js';
+import { formatMetadata } from './core/metadata.js';
+import { checkEncryptable, encryptNewDocument, openSopsDocument } from './core/sops-file.js';
 import { tryCompileGoRegex } from './core/regex.js';
 import type { Branches } from './core/tree.js';
 import { storeFor, type FormatName } from './formats/index.js';
@@ -39,9 +39,7 @@ export interface DecryptDataOptions {
 
 /** Parse an encrypted file into its branches and typed metadata (no decryption). */
 export function parseEncryptedData(data: Uint8Array, format: FormatName): SopsDocument {
-  const parsed = storeFor(format).parseEncrypted(data);
-  if (parsed.metadata === undefined) throw new TsopsError('METADATA_NOT_FOUND', 'sops metadata not found');
-  return { branches: parsed.branches, metadata: parseMetadata(parsed.metadata) };
+  return openSopsDocument(storeFor(format).parseEncrypted(data), '');
 }
 
 /** Decrypt a sops document to its plaintext tree (MAC verified unless `ignoreMac`). */

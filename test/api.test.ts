@@ -50,3 +50,17 @@ test('encryptData refuses an empty document and a document with a key "sops" as 
   const reserved = await refusal(() => encryptData(Buffer.from('a: 1\n---\nsops: 2\n'), { format: 'yaml', recipients: [key.recipient] }));
   assert.match(reserved.message, /document 2 has a key "sops"/);
 });
+
+test('the library opens a sops file as the command does: a version that is not a semver is refused alike', async () => {
+  const key = await generateAgeKeyFile({ pq: false, now: new Date() });
+  const enc = Buffer.from(await encryptData(Buffer.from('a: 1\n'), { format: 'yaml', recipients: [key.recipient] }))
+    .toString()
+    .replace(/version: 3\.13\.2/, 'version: banana');
+  const api = await refusal(() => decryptData(Buffer.from(enc), { format: 'yaml', identities: [identityOf(key.text)] }));
+  const dir = tempDir();
+  const file = path.join(dir, 'f.yaml');
+  fs.writeFileSync(file, enc);
+  const cli = await runInProcess(['decrypt', file], { env: cleanEnv({ SOPS_AGE_KEY: identityOf(key.text) }), cwd: dir });
+  assert.equal(cli.code, api.exitCode, cli.stderr);
+  assert.ok(cli.stderr.includes(api.message), `${cli.stderr} lacks "${api.message}"`);
+});

@@ -1,7 +1,7 @@
 /**
- * The sops-file pipeline for a new file, in one place for the library API and the commands: what
- * may be encrypted (§8.2's refusals) and the metadata a fresh file starts with. Pure: the data key
- * and the wrapped key groups come in, no I/O.
+ * The sops-file pipeline, in one place for the library API and the commands: what may be encrypted
+ * (§8.2's refusals), the metadata a fresh file starts with, and what makes a parsed file a sops
+ * file (§8.4). Pure: the data key and the wrapped key groups come in, no I/O.
  */
 import { randomBytes } from 'node:crypto';
 import { TsopsError } from '../errors.js';
@@ -9,7 +9,9 @@ import { ValueCipher } from './cipher.js';
 import { encryptDocument, type SopsDocument } from './document.js';
 import type { Selector } from './keys-model.js';
 import { SOPS_FORMAT_VERSION, type Metadata } from './metadata.js';
-import { getKey, type Branches } from './tree.js';
+import { getKey, type Branches, type TreeMap } from './tree.js';
+import { parseMetadata } from './metadata.js';
+import { checkFileVersion } from './version.js';
 
 const ALREADY_ENCRYPTED_HINT =
   'the file has a top-level `sops` entry (or `sops_` keys), so it is probably encrypted already; to change it use `tsops edit FILE`';
@@ -79,4 +81,26 @@ export async function encryptNewDocument(
   } finally {
     dataKey.fill(0);
   }
+}
+
+/** What a store's parser gives for an encrypted file: its branches and the raw `sops` block, if any. */
+export interface ParsedFile {
+  branches: Branches;
+  metadata: TreeMap | undefined;
+}
+
+/**
+ * A parsed file as a sops document: its metadata must be there, typed and of a readable `version`
+ * (§8.4). `name` prefixes the messages (empty for in-memory data).
+ */
+export function openSopsDocument(parsed: ParsedFile, name: string): SopsDocument {
+  const where = name === '' ? '' : `${name}: `;
+  if (parsed.metadata === undefined) {
+    throw new TsopsError('METADATA_NOT_FOUND', `${where}sops metadata not found`, {
+      hint: 'the file is not encrypted; use `tsops encrypt` first',
+    });
+  }
+  const metadata = parseMetadata(parsed.metadata);
+  checkFileVersion(metadata.version);
+  return { branches: parsed.branches, metadata };
 }

@@ -20,7 +20,7 @@ import { exampleBranches } from './example-documents.js';
 import { withFile, withFileAsync, type Input } from '../shared/files.js';
 import { resolveEncryptionRules, type KeyFlags, type SelectorFlags } from '../shared/key-rules.js';
 import { encryptAndRender, openAndDecrypt } from '../shared/sops-file.js';
-import { isNewerVersion } from '../shared/version-compare.js';
+import { isNewerVersion } from '../../core/version.js';
 import { refusePlainDuplicateKeys } from '../../formats/duplicate-keys.js';
 
 export interface EditOptions extends KeyFlags, SelectorFlags {

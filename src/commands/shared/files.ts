@@ -4,12 +4,11 @@
  */
 import { TsopsError, messageOf } from '../../errors.js';
 import { formatForPath, parseFormatName, type FormatName } from '../../formats/index.js';
-import { parseMetadata } from '../../core/metadata.js';
 import type { SopsDocument } from '../../core/document.js';
 import type { Store } from '../../formats/format.js';
 import type { CommandContext } from './context.js';
 import { warnRecipientsWithoutEnc } from './recipient-check.js';
-import { checkFileVersion } from './version-compare.js';
+import { openSopsDocument } from '../../core/sops-file.js';
 import { writeFailure } from '../../io/atomic-write.js';
 
 export interface InputOptions {
@@ -67,16 +66,9 @@ export async function readInput(ctx: CommandContext, options: InputOptions, requ
  * With `ctx`, recipients that have no valid `enc` are warned about (see recipient-check.ts).
  */
 export function parseSopsFile(store: Store, bytes: Uint8Array, displayName: string, ctx?: Pick<CommandContext, 'warn'>): SopsDocument {
-  const parsed = withFile(displayName, () => store.parseEncrypted(bytes));
-  if (parsed.metadata === undefined) {
-    throw new TsopsError('METADATA_NOT_FOUND', `${displayName}: sops metadata not found`, {
-      hint: 'the file is not encrypted; use `tsops encrypt` first',
-    });
-  }
-  const metadata = withFile(displayName, () => parseMetadata(parsed.metadata!));
-  withFile(displayName, () => checkFileVersion(metadata.version));
-  if (ctx !== undefined) warnRecipientsWithoutEnc((m) => ctx.warn(m), displayName, metadata);
-  return { branches: parsed.branches, metadata };
+  const doc = withFile(displayName, () => openSopsDocument(store.parseEncrypted(bytes), displayName));
+  if (ctx !== undefined) warnRecipientsWithoutEnc((m) => ctx.warn(m), displayName, doc.metadata);
+  return doc;
 }
 
 /** Prefix a TsopsError's message with the file it concerns. */

@@ -10,7 +10,7 @@ import type { CommandContext } from './context.js';
 import { openDataKey } from './data-key.js';
 import { displayName, parseSopsFile, readInput, withFile, type Input, type InputOptions } from './files.js';
 import { LegacyMacCheck } from './mac-rule.js';
-import { versionToWrite } from './version-compare.js';
+import { versionToWrite } from '../../core/version.js';
 
 export interface OpenedFile {
   input: Input;

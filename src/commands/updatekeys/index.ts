@@ -24,7 +24,7 @@ import { askYesNo } from '../shared/prompt.js';
 import { scanRepository } from './repository.js';
 import { applyKeyUpdate, planKeyUpdate, type KeyUpdatePlan } from './plan.js';
 import { warnRecipientsWithoutEnc } from '../shared/recipient-check.js';
-import { checkFileVersion } from '../shared/version-compare.js';
+import { checkFileVersion } from '../../core/version.js';
 import { WriteBehind, type PreparedWrite } from './write-behind.js';
 import { FileFailures } from '../shared/many-files.js';
 

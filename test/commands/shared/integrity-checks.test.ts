@@ -6,7 +6,7 @@ import { ValueCipher } from '../../../src/core/cipher.js';
 import { decryptValues, encryptValues, sealMac, verifyMac } from '../../../src/core/document.js';
 import { compileSelector } from '../../../src/core/select.js';
 import { newList, newMap } from '../../../src/core/tree.js';
-import { checkFileVersion, versionToWrite } from '../../../src/commands/shared/version-compare.js';
+import { checkFileVersion, versionToWrite } from '../../../src/core/version.js';
 import { isWellFormedAgeEnc, quotedRecipient } from '../../../src/commands/shared/recipient-check.js';
 import { SECRET_PLACEHOLDER } from '../../../src/keys/secret-guard.js';
 import { findDuplicateKey } from '../../../src/formats/duplicate-keys.js';

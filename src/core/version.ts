@@ -2,7 +2,7 @@
  * Whether this program's format version is newer than a file's `version` (spec §8.4 step 6),
  * with the semantics of sops' `AIsNewerThanB` (blang/semver `Make`: strict semver 2.0).
  */
-import { TsopsError } from '../../errors.js';
+import { TsopsError } from '../errors.js';
 
 interface SemVer {
   core: [bigint, bigint, bigint];

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { compareSemver, isNewerVersion, parseSemver } from '../../../src/commands/shared/version-compare.js';
+import { compareSemver, isNewerVersion, parseSemver } from '../../src/core/version.js';
 
 test('parseSemver accepts strict semver only', () => {
   for (const ok of ['3.13.2', '0.0.0', '1.2.3-rc.1', '1.2.3-alpha+build.5', '10.20.30+meta']) assert.ok(parseSemver(ok), ok);
