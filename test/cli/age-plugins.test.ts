@@ -62,6 +62,22 @@ function write(dir: string, name: string, text: string): string {
   return p;
 }
 
+/** A `.sops.yaml` whose one rule splits the data key over `groups` (threshold 2). */
+function shamirRule(dir: string, groups: string[][]): void {
+  const body = groups.map((g) => `      - age:\n${g.map((r) => `          - ${r}\n`).join('')}`).join('');
+  fs.writeFileSync(path.join(dir, '.sops.yaml'), `creation_rules:\n  - path_regex: .*\n    shamir_threshold: 2\n    key_groups:\n${body}`);
+}
+
+/** Encrypt PLAIN as `name` (YAML) by the rule of `dir`. */
+async function encryptByRule(dir: string, name: string, extra: Record<string, string> = {}): Promise<string> {
+  const file = write(dir, name, PLAIN);
+  const r = await runCli(['encrypt', '-i', name], { cwd: dir, env: env(extra) });
+  assert.equal(r.code, 0, r.stderr);
+  return file;
+}
+
+const logLines = (log: string): string[] => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n') : []);
+
 describe('age plugins', { skip: noAgePlugins }, () => {
   for (const [kind, tagRecipient] of [
     ['classic', TAGTEST_RECIPIENT],
@@ -141,6 +157,90 @@ describe('age plugins', { skip: noAgePlugins }, () => {
     assert.equal(runs.length, 1, 'one plugin process');
     assert.equal(runs[0]!.split(' ').filter((w) => w.startsWith('add-identity:')).length, 2, 'with both identities');
     assert.match(runs[0]!, /^identity-v1 /);
+  });
+
+  it('starts a plugin once for a file whose plugin keys are in two key groups (Shamir) and two keys of one group', async () => {
+    const dir = tempDir();
+    const k1 = tsopstestKey();
+    const k2 = tsopstestKey();
+    const log = path.join(dir, 'plugin.log');
+    shamirRule(dir, [[k1.recipient, k2.recipient], [k2.recipient]]);
+    const file = await encryptByRule(dir, 'split.yaml');
+    assert.equal(fs.readFileSync(file, 'utf8').match(/recipient: age1tsopstest1/g)?.length, 3, 'three age files');
+    // k1's identity is not there: its file is tried first and fails, k2 opens both groups
+    const keys = write(dir, 'keys.txt', `${alice.secret}\n${k2.identity}\n`);
+    const r = await runCli(['decrypt', '--extract', '["db"]["password"]', 'split.yaml'], {
+      cwd: dir,
+      env: env({ SOPS_AGE_KEY_FILE: keys, TSOPSTEST_LOG: log }),
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.toString(), 'hunter2');
+    const runs = logLines(log);
+    assert.equal(runs.length, 1, `one plugin process for the whole decrypt: ${runs.join(' | ')}`);
+    assert.match(runs[0]!, /^identity-v1 add-identity:\S+ files:3$/, 'with every age file of the sops file');
+    // rotate unwraps (once) and wraps a new data key that still opens
+    fs.rmSync(log);
+    const rot = await runCli(['rotate', '-i', 'split.yaml'], { cwd: dir, env: env({ SOPS_AGE_KEY_FILE: keys, TSOPSTEST_LOG: log }) });
+    assert.equal(rot.code, 0, rot.stderr);
+    assert.equal(logLines(log).filter((l) => l.startsWith('identity-v1')).length, 1);
+    assert.equal((await decrypt(dir, 'split.yaml', { SOPS_AGE_KEY_FILE: keys })).stdout.toString(), 'hunter2');
+  });
+
+  it('starts no plugin when native keys open every group, even with plugin keys in each', async () => {
+    const dir = tempDir();
+    const key = tsopstestKey();
+    const log = path.join(dir, 'plugin.log');
+    shamirRule(dir, [[alice.recipient, key.recipient], [alice.recipient, key.recipient]]);
+    await encryptByRule(dir, 'split.yaml');
+    const keys = write(dir, 'keys.txt', `${key.identity}\n${alice.secret}\n`);
+    const r = await decrypt(dir, 'split.yaml', { SOPS_AGE_KEY_FILE: keys, TSOPSTEST_LOG: log });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.toString(), 'hunter2');
+    assert.deepEqual(logLines(log), [], 'no plugin ran');
+  });
+
+  it("age's own tagtest plugin opens every file of a Shamir split in one process", async () => {
+    const dir = tempDir();
+    const bin = path.join(dir, 'bin');
+    fs.mkdirSync(bin);
+    const log = path.join(dir, 'starts.log');
+    const real = path.join(ageDir as string, 'age-plugin-tagtest');
+    // a wrapper first on PATH logs each start of the real plugin
+    write(bin, 'age-plugin-tagtest', `#!/bin/sh\nprintf '%s\\n' "$*" >> ${JSON.stringify(log)}\nexec ${JSON.stringify(real)} "$@"\n`);
+    fs.chmodSync(path.join(bin, 'age-plugin-tagtest'), 0o755);
+    const counted = { PATH: `${bin}${path.delimiter}${pluginPath()}` };
+    shamirRule(dir, [[TAGTEST_RECIPIENT], [TAGTEST_HYBRID_RECIPIENT, TAGTEST_RECIPIENT]]);
+    await encryptByRule(dir, 'split.yaml', counted);
+    const tagFile = write(dir, 'tag.txt', `${TAGTEST_IDENTITY}\n`);
+    const r = await decrypt(dir, 'split.yaml', { ...counted, SOPS_AGE_KEY_FILE: tagFile });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.toString(), 'hunter2');
+    assert.deepEqual(logLines(log), ['--age-plugin=identity-v1'], 'one process of the real plugin');
+  });
+
+  it("a plugin's error for one file's stanza fails that key only, in the same process", async () => {
+    const dir = tempDir();
+    const kA = tsopstestKey();
+    const kB = tsopstestKey();
+    const log = path.join(dir, 'plugin.log');
+    const keys = write(dir, 'keys.txt', `${kA.identity}\n${kB.identity}\n`);
+    const fault = { SOPS_AGE_KEY_FILE: keys, TSOPSTEST_LOG: log, TSOPSTEST_FAULT: 'stanza-error' };
+    // kA's file (the first) gets the error; kB opens the first group and the second
+    shamirRule(dir, [[kA.recipient, kB.recipient], [kB.recipient]]);
+    await encryptByRule(dir, 'one.yaml');
+    const ok = await decrypt(dir, 'one.yaml', fault);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(ok.stdout.toString(), 'hunter2');
+    assert.equal(logLines(log).length, 1);
+    // with kA alone in the first group, that group fails with the plugin's words and the threshold is not met
+    fs.rmSync(log);
+    shamirRule(dir, [[kA.recipient], [kB.recipient]]);
+    await encryptByRule(dir, 'two.yaml');
+    const failed = await decrypt(dir, 'two.yaml', fault);
+    assert.equal(failed.code, 128, failed.stderr);
+    assert.match(flat(failed.stderr), /age-plugin-tsopstest: a damaged tsopstest stanza/);
+    assert.equal(failed.stdout.length, 0);
+    assert.equal(logLines(log).length, 1, 'the second key used the same process');
   });
 
   it('works for encrypt rules, SOPS_AGE_RECIPIENTS, Shamir groups, rotate, updatekeys, groups add, set, unset, edit, exec-env and exec-file', async () => {
@@ -232,6 +332,26 @@ describe('age plugin requests on the terminal', { skip: noAgePlugins || noScript
     const w = await runOnTerminal([...bin, 'encrypt', '-i', '--age', key.recipient, 'new.yaml'], steps, { env: ask, cwd: dir });
     assert.equal(w.code, 0, w.screen);
     assert.match(fs.readFileSync(path.join(dir, 'new.yaml'), 'utf8'), /recipient: age1tsopstest1/);
+  });
+
+  it('asks a PIN once for a file whose plugin keys are in two key groups and two keys of one group', async () => {
+    const dir = tempDir();
+    const k1 = tsopstestKey();
+    const k2 = tsopstestKey();
+    shamirRule(dir, [[k1.recipient, k2.recipient], [k2.recipient]]);
+    await encryptByRule(dir, 'split.yaml');
+    const keys = write(dir, 'keys.txt', `${k2.identity}\n`);
+    const bin = [process.execPath, path.resolve('bin/tsops.cjs')];
+    const ask = env({ SOPS_AGE_KEY_FILE: keys, TSOPSTEST_ASK: 'secret' });
+    const pin = [{ expect: 'tsopstest PIN:', type: '1234' }];
+    const r = await runOnTerminal([...bin, 'decrypt', '--extract', '["db"]["password"]', 'split.yaml'], pin, {
+      env: ask,
+      cwd: dir,
+      timeoutMs: 20_000,
+    });
+    assert.equal(r.code, 0, r.screen);
+    assert.equal(r.screen.split('tsopstest PIN:').length - 1, 1, 'one PIN request');
+    assert.match(r.screen, /hunter2/);
   });
 
   it("a wrong answer fails as the plugin says, with exit 128 and nothing printed", async () => {

@@ -143,6 +143,78 @@ function wrapSession(
   });
 }
 
+/** What one plugin session made of one file: its file key, none (null), or the plugin's error for it. */
+export type FileUnwrap = { fileKey: Uint8Array | null } | { error: TsopsError };
+
+/**
+ * Unwrap the file keys of several files' stanzas with identities of one plugin, in one plugin
+ * process (`identity-v1` takes many files, so a PIN is asked once for all of them). One result
+ * per file, in order: the file key, null when none of the identities opens it, or the plugin's
+ * `error stanza` for that file. Files without stanzas are not sent (the plugin wants file
+ * indices without gaps); when no file has any, no plugin starts. A plugin's `error identity`
+ * or `error internal` ends the session and fails every file of it (thrown).
+ */
+export async function unwrapFilesWithPlugin(
+  name: string,
+  identities: readonly string[],
+  files: ReadonlyArray<readonly Stanza[]>,
+  face: PluginUi = ui(),
+): Promise<FileUnwrap[]> {
+  const results: FileUnwrap[] = files.map(() => ({ fileKey: null }));
+  // wire index → position in `files`
+  const sent = files.flatMap((f, i) => (f.length > 0 ? [i] : []));
+  if (sent.length === 0) return results;
+  return withPlugin(name, 'identity-v1', async (conn) => {
+    for (const i of identities) conn.send('add-identity', [i]);
+    grease(conn);
+    sent.forEach((file, wire) => {
+      for (const st of files[file] as readonly Stanza[]) conn.send('recipient-stanza', [String(wire), ...st.args], st.body);
+    });
+    conn.send('done');
+    const answered = new Set<number>();
+    const fileOf = (arg: string | undefined, what: string): number => {
+      if (arg === undefined || !INDEX.test(arg)) throw conn.protocolError(`${what} without a valid file index`);
+      const wire = Number(arg);
+      if (wire >= sent.length) throw conn.protocolError(`${what} for a file it was not given`);
+      return wire;
+    };
+    for (;;) {
+      const s = await conn.read();
+      switch (s.type) {
+        case 'file-key': {
+          if (s.args.length !== 1) throw conn.protocolError('a file-key command without one file index');
+          const wire = fileOf(s.args[0], 'a file-key');
+          if (answered.has(wire)) {
+            const failed = 'error' in (results[sent[wire] as number] as FileUnwrap);
+            throw conn.protocolError(failed ? 'a file-key for a file it reported an error for' : 'a second file-key for one file');
+          }
+          if (s.body.length !== 16) throw conn.protocolError('a file key that is not 16 bytes');
+          answered.add(wire);
+          results[sent[wire] as number] = { fileKey: s.body };
+          conn.send('ok');
+          break;
+        }
+        case 'error':
+          conn.send('ok');
+          // the protocol lets a plugin go on with the other files after a bad stanza in one
+          if (s.args[0] === 'stanza' && s.args.length === 3) {
+            const wire = fileOf(s.args[1], 'an error for a stanza');
+            if (!answered.has(wire)) {
+              answered.add(wire);
+              results[sent[wire] as number] = { error: pluginFailure(conn, s) };
+            }
+            break;
+          }
+          throw pluginFailure(conn, s);
+        case 'done':
+          return results;
+        default:
+          if (!(await handleUi(conn, s, face))) conn.send('unsupported');
+      }
+    }
+  });
+}
+
 /**
  * Unwrap the file key of one file's stanzas with identities of one plugin (`identity-v1`):
  * the file key, or null when none of the identities opens it.
@@ -153,35 +225,10 @@ export async function unwrapWithPlugin(
   stanzas: readonly Stanza[],
   face: PluginUi = ui(),
 ): Promise<Uint8Array | null> {
-  return withPlugin(name, 'identity-v1', async (conn) => {
-    for (const i of identities) conn.send('add-identity', [i]);
-    grease(conn);
-    for (const st of stanzas) conn.send('recipient-stanza', ['0', ...st.args], st.body);
-    conn.send('done');
-    let fileKey: Uint8Array | null = null;
-    for (;;) {
-      const s = await conn.read();
-      switch (s.type) {
-        case 'file-key':
-          if (s.args.length !== 1 || !INDEX.test(s.args[0] as string)) {
-            throw conn.protocolError('a file-key command without one file index');
-          }
-          if (s.args[0] !== '0') throw conn.protocolError('a file-key for a file it was not given');
-          if (fileKey !== null) throw conn.protocolError('a second file-key for one file');
-          if (s.body.length !== 16) throw conn.protocolError('a file key that is not 16 bytes');
-          fileKey = s.body;
-          conn.send('ok');
-          break;
-        case 'error':
-          conn.send('ok');
-          throw pluginFailure(conn, s);
-        case 'done':
-          return fileKey;
-        default:
-          if (!(await handleUi(conn, s, face))) conn.send('unsupported');
-      }
-    }
-  });
+  const [r] = await unwrapFilesWithPlugin(name, identities, [stanzas], face);
+  if (r === undefined) return null;
+  if ('error' in r) throw r.error;
+  return r.fileKey;
 }
 
 /** A plugin recipient (`age1<name>1…`), or a plugin identity used as one. */
