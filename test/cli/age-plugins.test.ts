@@ -186,6 +186,40 @@ describe('age plugins', { skip: noAgePlugins }, () => {
     assert.equal((await decrypt(dir, 'split.yaml', { SOPS_AGE_KEY_FILE: keys })).stdout.toString(), 'hunter2');
   });
 
+  it('wraps a plugin key that is in two key groups in one process, each group its own age file for that key only', async () => {
+    const dir = tempDir();
+    const k1 = tsopstestKey();
+    const k2 = tsopstestKey();
+    const log = path.join(dir, 'plugin.log');
+    shamirRule(dir, [[k1.recipient, k2.recipient], [k2.recipient]]);
+    const file = write(dir, 'split.json', JSON.stringify({ db: { password: 'hunter2' } }));
+    const r = await runCli(['encrypt', '-i', 'split.json'], { cwd: dir, env: env({ TSOPSTEST_LOG: log }) });
+    assert.equal(r.code, 0, r.stderr);
+    const runs = logLines(log).sort();
+    assert.equal(runs.length, 2, `one process per key: ${runs.join(' | ')}`);
+    const byKey = (k: { recipient: string }) => runs.filter((l) => l.includes(`add-recipient:${k.recipient.slice(0, 30)}`));
+    assert.deepEqual(byKey(k1).map((l) => l.split(' ').pop()), ['files:1']);
+    assert.deepEqual(byKey(k2).map((l) => l.split(' ').pop()), ['files:2'], 'both shares of k2 in one process');
+    const groups = (JSON.parse(fs.readFileSync(file, 'utf8')) as { sops: { key_groups: Array<{ age: AgeEntry[] }> } }).sops.key_groups;
+    const k2Encs = groups.flatMap((g) => g.age.filter((e) => e.recipient === k2.recipient).map((e) => e.enc));
+    assert.equal(k2Encs.length, 2);
+    const idFile = write(dir, 'k2.txt', `${k2.identity}\n`);
+    const shares = k2Encs.map((enc) => {
+      // one stanza each: the age file of one key, as sops writes it
+      const binary = Buffer.from(enc.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, ''), 'base64').toString('latin1');
+      const header = binary.slice(0, binary.indexOf('\n---'));
+      assert.equal(header.split('\n-> ').length - 1, 1, 'one stanza');
+      const share = execFileSync(age(), ['-d', '-i', idFile], { input: enc, env: env() });
+      assert.equal(share.length, 33, 'a Shamir share');
+      return share.toString('hex');
+    });
+    assert.notEqual(shares[0], shares[1], 'each group its own share');
+    const k1Only = write(dir, 'k1.txt', `${k1.identity}\n`);
+    for (const enc of k2Encs) {
+      assert.throws(() => execFileSync(age(), ['-d', '-i', k1Only], { input: enc, env: env(), stdio: 'pipe' }), 'k1 does not open k2\'s files');
+    }
+  });
+
   it('starts no plugin when native keys open every group, even with plugin keys in each', async () => {
     const dir = tempDir();
     const key = tsopstestKey();

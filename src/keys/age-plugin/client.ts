@@ -1,7 +1,7 @@
 /**
- * The client side of the age plugin state machines (C2SP age-plugin): `recipient-v1` wraps a
- * file key for the recipients and identities of one plugin, `identity-v1` unwraps one with the
- * identities of one plugin, each in one plugin process. Modelled on age's `plugin/client.go`:
+ * The client side of the age plugin state machines (C2SP age-plugin): `recipient-v1` wraps file
+ * keys for the recipients and identities of one plugin, `identity-v1` unwraps the file keys of
+ * several files with the identities of one plugin, each in one plugin process. Modelled on age's `plugin/client.go`:
  * grease in phase 1, `extension-labels`, `unsupported` for unknown phase-2 commands, and the
  * plugin's `error` text shown as it wrote it.
  */
@@ -74,18 +74,30 @@ function pluginFailure(conn: PluginConnection, s: WireStanza): TsopsError {
 }
 
 /**
- * Wrap `fileKey` for the given keys of one plugin (`recipient-v1`); the stanzas for the file.
- * `identities` are identity strings used as recipients (`add-identity`).
+ * Wrap each of `fileKeys` for the given keys of one plugin in one `recipient-v1` process: the
+ * stanzas of each file, in order. `identities` are identity strings used as recipients
+ * (`add-identity`).
  */
 export async function wrapWithPlugin(
   name: string,
   recipients: readonly string[],
   identities: readonly string[],
-  fileKey: Uint8Array,
+  fileKeys: readonly Uint8Array[],
   face: PluginUi = ui(),
-): Promise<Stanza[]> {
+): Promise<Stanza[][]> {
+  return wrapFileKeys(name, recipients, identities, () => fileKeys, face);
+}
+
+/** {@link wrapWithPlugin}, the file keys taken when the process starts. */
+async function wrapFileKeys(
+  name: string,
+  recipients: readonly string[],
+  identities: readonly string[],
+  fileKeys: () => readonly Uint8Array[],
+  face: PluginUi,
+): Promise<Stanza[][]> {
   try {
-    return await wrapSession(name, recipients, identities, fileKey, face);
+    return await wrapSession(name, recipients, identities, fileKeys, face);
   } catch (e) {
     // a key that cannot be wrapped is a failed encryption (sops exits 1), not a missing identity
     if (isTsopsError(e) && e.code === 'NO_IDENTITY') {
@@ -99,17 +111,18 @@ function wrapSession(
   name: string,
   recipients: readonly string[],
   identities: readonly string[],
-  fileKey: Uint8Array,
+  takeFileKeys: () => readonly Uint8Array[],
   face: PluginUi,
-): Promise<Stanza[]> {
+): Promise<Stanza[][]> {
   return withPlugin(name, 'recipient-v1', async (conn) => {
+    const fileKeys = takeFileKeys();
     for (const r of recipients) conn.send('add-recipient', [r]);
     for (const i of identities) conn.send('add-identity', [i]);
     grease(conn);
-    conn.send('wrap-file-key', [], fileKey);
+    for (const fileKey of fileKeys) conn.send('wrap-file-key', [], fileKey);
     conn.send('extension-labels');
     conn.send('done');
-    const stanzas: Stanza[] = [];
+    const stanzas: Stanza[][] = fileKeys.map(() => []);
     let labels = false;
     for (;;) {
       const s = await conn.read();
@@ -117,8 +130,9 @@ function wrapSession(
         case 'recipient-stanza': {
           if (s.args.length < 2) throw conn.protocolError('a recipient-stanza without a stanza');
           if (!INDEX.test(s.args[0] as string)) throw conn.protocolError('a recipient-stanza with an invalid file index');
-          if (s.args[0] !== '0') throw conn.protocolError('a recipient-stanza for a file it was not given');
-          stanzas.push(new Stanza(s.args.slice(1), s.body));
+          const file = stanzas[Number(s.args[0])];
+          if (file === undefined) throw conn.protocolError('a recipient-stanza for a file it was not given');
+          file.push(new Stanza(s.args.slice(1), s.body));
           conn.send('ok');
           break;
         }
@@ -131,8 +145,8 @@ function wrapSession(
           conn.send('ok');
           throw pluginFailure(conn, s);
         case 'done':
-          if (stanzas.length === 0) throw conn.protocolError('no recipient stanza');
-          if (stanzas.length > recipients.length + identities.length) {
+          if (stanzas.some((f) => f.length === 0)) throw conn.protocolError('no recipient stanza');
+          if (stanzas.some((f) => f.length > recipients.length + identities.length)) {
             throw conn.protocolError('more recipient stanzas than recipients');
           }
           return stanzas;
@@ -140,6 +154,49 @@ function wrapSession(
           if (!(await handleUi(conn, s, face))) conn.send('unsupported');
       }
     }
+  });
+}
+
+interface PendingWrap {
+  readonly fileKey: Uint8Array;
+  readonly resolve: (stanzas: Stanza[]) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+/** File keys waiting for a `recipient-v1` process, per plugin key. */
+const pendingWraps = new Map<string, PendingWrap[]>();
+
+/**
+ * Wrap `fileKey` for one plugin key. Every file key asked for the same key before its process
+ * starts joins that process (one `wrap-file-key` each): a sops file wraps one key per group,
+ * each its own age file, so a key in several groups (Shamir) starts its plugin once. Different
+ * keys of one plugin never share a process: recipient-v1 wraps every file key to every key it
+ * is given, without saying which stanza is whose, and each sops `enc` must be an age file for
+ * its own recipient only (else a key removed later from the file would still open another
+ * key's `enc`).
+ */
+function wrapJoined(key: PluginKey, asIdentity: boolean, fileKey: Uint8Array): Promise<Stanza[]> {
+  const id = `${asIdentity ? 'identity' : 'recipient'} ${key.encoding}`;
+  return new Promise((resolve, reject) => {
+    let waiting = pendingWraps.get(id);
+    if (!waiting) {
+      const joined: PendingWrap[] = [];
+      waiting = joined;
+      pendingWraps.set(id, joined);
+      // the plugin queue runs the session at the earliest after the current synchronous work,
+      // so the other wraps of the same data key are in `joined` by then
+      const rs = asIdentity ? [] : [key.encoding];
+      const is = asIdentity ? [key.encoding] : [];
+      const take = (): readonly Uint8Array[] => {
+        if (pendingWraps.get(id) === joined) pendingWraps.delete(id);
+        return joined.map((w) => w.fileKey);
+      };
+      wrapFileKeys(key.name, rs, is, take, ui()).then(
+        (files) => joined.forEach((w, i) => w.resolve(files[i] as Stanza[])),
+        (e: unknown) => joined.forEach((w) => w.reject(e)),
+      );
+    }
+    waiting.push({ fileKey, resolve, reject });
   });
 }
 
@@ -243,9 +300,7 @@ export class PluginRecipient implements Recipient {
   }
 
   wrapFileKey(fileKey: Uint8Array): Promise<Stanza[]> {
-    return this.asIdentity
-      ? wrapWithPlugin(this.key.name, [], [this.key.encoding], fileKey)
-      : wrapWithPlugin(this.key.name, [this.key.encoding], [], fileKey);
+    return wrapJoined(this.key, this.asIdentity, fileKey);
   }
 }
 
