@@ -220,6 +220,25 @@ describe('age plugins', { skip: noAgePlugins }, () => {
     }
   });
 
+  it('runs a plugin again for a key whose identities the first process was not given (SOPS_AGE_KEY_CMD per recipient)', async () => {
+    const dir = tempDir();
+    const k1 = tsopstestKey();
+    const k2 = tsopstestKey();
+    const log = path.join(dir, 'plugin.log');
+    shamirRule(dir, [[k1.recipient], [k2.recipient]]);
+    await encryptByRule(dir, 'split.yaml');
+    // each recipient's run of the command yields only that recipient's identity
+    const cmd = write(dir, 'keys.sh', `#!/bin/sh\ncase "$SOPS_AGE_RECIPIENT" in\n  ${k1.recipient}) echo ${k1.identity} ;;\n  ${k2.recipient}) echo ${k2.identity} ;;\nesac\n`);
+    fs.chmodSync(cmd, 0o755);
+    const r = await decrypt(dir, 'split.yaml', { SOPS_AGE_KEY_CMD: cmd, TSOPSTEST_LOG: log });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.toString(), 'hunter2');
+    const runs = logLines(log);
+    assert.equal(runs.length, 2, runs.join(' | '));
+    assert.ok(runs[0]!.includes(k1.identity.slice(0, 30)) && runs[0]!.endsWith('files:2'), 'first: k1, every file');
+    assert.ok(runs[1]!.includes(k2.identity.slice(0, 30)) && runs[1]!.endsWith('files:1'), 'then k2, for the file still closed');
+  });
+
   it('starts no plugin when native keys open every group, even with plugin keys in each', async () => {
     const dir = tempDir();
     const key = tsopstestKey();
