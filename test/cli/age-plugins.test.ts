@@ -491,6 +491,7 @@ describe('age plugin failures', { skip: noAgePlugins }, () => {
       ['hang', /age-plugin-tsopstest did not answer within 1 seconds/],
       ['garbage', /age-plugin-tsopstest spoke the age plugin protocol wrongly: it sent a line that does not start a stanza/],
       ['short-key', /spoke the age plugin protocol wrongly: a file key that is not 16 bytes/],
+      ['wrong-file', /spoke the age plugin protocol wrongly: a file-key for a file it was not given/],
     ];
     for (const [fault, expected] of cases) {
       const extra = { SOPS_AGE_KEY_FILE: keys, TSOPSTEST_FAULT: fault, TSOPS_AGE_PLUGIN_TIMEOUT: '1' };

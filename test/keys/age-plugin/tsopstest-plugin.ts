@@ -7,7 +7,7 @@
  * Environment: TSOPSTEST_ASK lists requests to make in phase 2 before answering (`msg`,
  * `confirm`, `public`, `secret`); the secret must be `1234`, the public value `tsops`, the
  * confirmation `yes`. TSOPSTEST_FAULT makes it misbehave (`crash`, `hang`, `garbage`, `error`,
- * `short-key`, `no-stanza`, `wrong-index`, `stanza-error`); TSOPSTEST_MSG replaces the text of `msg`. TSOPSTEST_LOG names a file that gets one line per
+ * `short-key`, `wrong-file`, `no-stanza`, `wrong-index`, `stanza-error`); TSOPSTEST_MSG replaces the text of `msg`. TSOPSTEST_LOG names a file that gets one line per
  * run: the state machine, the recipients/identities it was given and how many files.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
@@ -218,7 +218,9 @@ async function main(): Promise<void> {
         const fk = open(k, c.body);
         if (!fk) continue;
         done.add(c.args[0]!);
-        send('file-key', [c.args[0]!], fault === 'short-key' ? fk.subarray(0, 5) : fk);
+        // wrong-file: the index one past the last file it was given
+        const index = fault === 'wrong-file' ? String(new Set(phase1.filter((p) => p.type === 'recipient-stanza').map((p) => p.args[0])).size) : c.args[0]!;
+        send('file-key', [index], fault === 'short-key' ? fk.subarray(0, 5) : fk);
         await readCmd();
         break;
       }
