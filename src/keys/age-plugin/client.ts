@@ -1,9 +1,9 @@
 /**
  * The client side of the age plugin state machines (C2SP age-plugin): `recipient-v1` wraps file
  * keys for the recipients and identities of one plugin, `identity-v1` unwraps the file keys of
- * several files with the identities of one plugin, each in one plugin process. Modelled on age's `plugin/client.go`:
- * grease in phase 1, `extension-labels`, `unsupported` for unknown phase-2 commands, and the
- * plugin's `error` text shown as it wrote it.
+ * several files with the identities of one plugin, each in one plugin process. Modelled on
+ * age's `plugin/client.go`: grease in phase 1, `extension-labels`, `unsupported` for unknown
+ * phase-2 commands, and the plugin's `error` text shown as it wrote it.
  */
 import { randomBytes } from 'node:crypto';
 import { base64nopad } from '@scure/base';
@@ -191,9 +191,19 @@ function wrapJoined(key: PluginKey, asIdentity: boolean, fileKey: Uint8Array): P
         if (pendingWraps.get(id) === joined) pendingWraps.delete(id);
         return joined.map((w) => w.fileKey);
       };
+      // a session that failed before taking its file keys must not keep later wraps waiting
+      const settle = (): void => {
+        if (pendingWraps.get(id) === joined) pendingWraps.delete(id);
+      };
       wrapFileKeys(key.name, rs, is, take, ui()).then(
-        (files) => joined.forEach((w, i) => w.resolve(files[i] as Stanza[])),
-        (e: unknown) => joined.forEach((w) => w.reject(e)),
+        (files) => {
+          settle();
+          joined.forEach((w, i) => w.resolve(files[i] as Stanza[]));
+        },
+        (e: unknown) => {
+          settle();
+          joined.forEach((w) => w.reject(e));
+        },
       );
     }
     waiting.push({ fileKey, resolve, reject });
