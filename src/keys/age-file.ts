@@ -111,6 +111,11 @@ function parseHeader(file: Uint8Array): ParsedHeader {
   return { stanzas, headerNoMac, mac, payload: file.subarray(pos) };
 }
 
+/** The header stanzas of a binary age file; throws when the header is malformed. */
+export function readAgeHeaderStanzas(file: Uint8Array): Stanza[] {
+  return parseHeader(file).stanzas;
+}
+
 /**
  * Decrypt a binary age file with identity objects. Throws `no identity matched any of the
  * file's recipients` when none opens it, like age-encryption.

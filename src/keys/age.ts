@@ -18,6 +18,8 @@ import type { Identity as AgeLibIdentity, Recipient as AgeLibRecipient } from '.
 import type { Identity } from './identity.js';
 import { arrangePluginIdentities, parsePluginRecipientText } from './age-plugin/keys.js';
 import { looksLikePluginIdentity, looksLikePluginRecipient } from './age-plugin/names.js';
+import { batchPluginIdentities } from './age-plugin/batch.js';
+import type { PluginBatch } from './age-plugin/batch.js';
 import {
   X25519Identity,
   X25519Recipient,
@@ -153,12 +155,14 @@ export async function wrapKey(recipient: string | ParsedRecipient, plaintext: Ui
 /**
  * Unwrap an armored age file (`enc`) with the given identities. Identities whose recipient is
  * `preferRecipient` are tried first. Leading/trailing whitespace and CRLF are tolerated; the
- * base64 must be strict (spec §4.1). Messages never contain key material.
+ * base64 must be strict (spec §4.1). Messages never contain key material. With `plugins`, plugin
+ * identities unwrap through that batch (one plugin process for all the files of a sops file).
  */
 export async function unwrapKey(
   enc: string,
   identities: readonly Identity[],
   preferRecipient?: string,
+  plugins?: PluginBatch,
 ): Promise<Uint8Array> {
   let file: Uint8Array;
   try {
@@ -168,7 +172,7 @@ export async function unwrapKey(
   }
   if (identities.length === 0) throw new TsopsError('NO_IDENTITY', 'no age identities available');
   // plugin identities come last, one per plugin, so a plugin starts only when no key opened the file
-  const ordered = arrangePluginIdentities(
+  const arranged = arrangePluginIdentities(
     preferRecipient === undefined
       ? identities
       : [
@@ -177,6 +181,7 @@ export async function unwrapKey(
         ],
     preferRecipient,
   );
+  const ordered = plugins ? batchPluginIdentities(arranged, plugins) : arranged;
   // Identity objects (X25519, SSH) take the light path; strings (post-quantum) need the library.
   if (ordered.every((id) => typeof id.secret !== 'string')) {
     try {

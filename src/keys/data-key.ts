@@ -7,6 +7,7 @@ import type { AgeMasterKey, KeyGroup, KeyType, MasterKey } from '../core/keys-mo
 import { getKey } from '../core/tree.js';
 import { TsopsError, isTsopsError, messageOf } from '../errors.js';
 import { parseAgeRecipient, unwrapKey } from './age.js';
+import { PluginBatch } from './age-plugin/batch.js';
 import { FixedIdentities } from './identities.js';
 import type { IdentityProvider } from './identities.js';
 import { formatAgeKeyError, formatDataKeyFailure, type KeyNamer } from './key-report.js';
@@ -179,7 +180,7 @@ function orderKeys(group: KeyGroup, order: readonly KeyType[]): MasterKey[] {
 
 type Attempt = { ok: true; payload: Uint8Array } | { ok: false; errors: string[] };
 
-async function tryAgeKey(key: AgeMasterKey, provider: IdentityProvider): Promise<Attempt> {
+async function tryAgeKey(key: AgeMasterKey, provider: IdentityProvider, plugins: PluginBatch): Promise<Attempt> {
   let identities = await provider.identitiesFor(key.recipient);
   if (identities.length === 0 && provider.unlock && (await provider.unlock())) {
     identities = await provider.identitiesFor(key.recipient);
@@ -190,7 +191,7 @@ async function tryAgeKey(key: AgeMasterKey, provider: IdentityProvider): Promise
   }
   for (let retry = 0; ; retry++) {
     try {
-      return { ok: true, payload: await unwrapKey(key.enc, identities, key.recipient) };
+      return { ok: true, payload: await unwrapKey(key.enc, identities, key.recipient, plugins) };
     } catch (e) {
       const noMatch = isTsopsError(e) && e.code === 'NO_IDENTITY';
       // passphrase-protected identity files are only opened when nothing else matched (as sops)
@@ -226,6 +227,7 @@ async function tryGroup(
   provider: IdentityProvider,
   order: readonly KeyType[],
   pgp: PgpService | undefined,
+  plugins: PluginBatch,
 ): Promise<{ attempt: GroupAttempt; payload?: Uint8Array }> {
   const keys: KeyAttempt[] = [];
   for (const key of orderKeys(group, order)) {
@@ -243,7 +245,7 @@ async function tryGroup(
       keys.push({ name, ok: false, errors: [`unsupported key type ${key.type}`] });
       continue;
     }
-    const r = await tryAgeKey(key, provider);
+    const r = await tryAgeKey(key, provider, plugins);
     if (r.ok) {
       keys.push({ name, ok: true, errors: [] });
       return { attempt: { ok: true, keys }, payload: r.payload };
@@ -296,9 +298,11 @@ export async function unwrapDataKeyPayloads(
   const attempts: GroupAttempt[] = [];
   const shares: Uint8Array[] = [];
   const openedBy: OpenedBy[] = [];
+  // every age file of every group, so a plugin runs once for all of them (not once per key)
+  const plugins = new PluginBatch(groups.flatMap((g) => g.flatMap((k) => (k.type === 'age' ? [k.enc] : []))));
   // groups one after the other: identity commands and passphrase prompts must not interleave
   for (const [i, group] of groups.entries()) {
-    const r = await tryGroup(group, provider, order, options.pgp);
+    const r = await tryGroup(group, provider, order, options.pgp, plugins);
     attempts.push(r.attempt);
     if (r.payload) {
       shares.push(r.payload);

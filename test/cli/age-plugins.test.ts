@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { generateHybridIdentity } from 'age-encryption';
 import { tempDir } from '../helpers/paths.js';
 import { cleanEnv, runCli } from '../helpers/run.js';
 import { noScript, runDetached } from './tty-run.js';
@@ -61,6 +62,22 @@ function write(dir: string, name: string, text: string): string {
   fs.writeFileSync(p, text, { mode: 0o600 });
   return p;
 }
+
+/** A `.sops.yaml` whose one rule splits the data key over `groups` (threshold 2). */
+function shamirRule(dir: string, groups: string[][]): void {
+  const body = groups.map((g) => `      - age:\n${g.map((r) => `          - ${r}\n`).join('')}`).join('');
+  fs.writeFileSync(path.join(dir, '.sops.yaml'), `creation_rules:\n  - path_regex: .*\n    shamir_threshold: 2\n    key_groups:\n${body}`);
+}
+
+/** Encrypt PLAIN as `name` (YAML) by the rule of `dir`. */
+async function encryptByRule(dir: string, name: string, extra: Record<string, string> = {}): Promise<string> {
+  const file = write(dir, name, PLAIN);
+  const r = await runCli(['encrypt', '-i', name], { cwd: dir, env: env(extra) });
+  assert.equal(r.code, 0, r.stderr);
+  return file;
+}
+
+const logLines = (log: string): string[] => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n') : []);
 
 describe('age plugins', { skip: noAgePlugins }, () => {
   for (const [kind, tagRecipient] of [
@@ -141,6 +158,145 @@ describe('age plugins', { skip: noAgePlugins }, () => {
     assert.equal(runs.length, 1, 'one plugin process');
     assert.equal(runs[0]!.split(' ').filter((w) => w.startsWith('add-identity:')).length, 2, 'with both identities');
     assert.match(runs[0]!, /^identity-v1 /);
+  });
+
+  it('starts a plugin once for a file whose plugin keys are in two key groups (Shamir) and two keys of one group', async () => {
+    const dir = tempDir();
+    const k1 = tsopstestKey();
+    const k2 = tsopstestKey();
+    const log = path.join(dir, 'plugin.log');
+    shamirRule(dir, [[k1.recipient, k2.recipient], [k2.recipient]]);
+    const file = await encryptByRule(dir, 'split.yaml');
+    assert.equal(fs.readFileSync(file, 'utf8').match(/recipient: age1tsopstest1/g)?.length, 3, 'three age files');
+    // k1's identity is not there: its file is tried first and fails, k2 opens both groups; a
+    // post-quantum native identity takes the files through age-encryption's own decrypter
+    const pq = await generateHybridIdentity();
+    const keys = write(dir, 'keys.txt', `${alice.secret}\n${pq}\n${k2.identity}\n`);
+    const r = await runCli(['decrypt', '--extract', '["db"]["password"]', 'split.yaml'], {
+      cwd: dir,
+      env: env({ SOPS_AGE_KEY_FILE: keys, TSOPSTEST_LOG: log }),
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.toString(), 'hunter2');
+    const runs = logLines(log);
+    assert.equal(runs.length, 1, `one plugin process for the whole decrypt: ${runs.join(' | ')}`);
+    assert.match(runs[0]!, /^identity-v1 add-identity:\S+ files:3$/, 'with every age file of the sops file');
+    // rotate unwraps (once) and wraps a new data key that still opens
+    fs.rmSync(log);
+    const rot = await runCli(['rotate', '-i', 'split.yaml'], { cwd: dir, env: env({ SOPS_AGE_KEY_FILE: keys, TSOPSTEST_LOG: log }) });
+    assert.equal(rot.code, 0, rot.stderr);
+    assert.equal(logLines(log).filter((l) => l.startsWith('identity-v1')).length, 1);
+    assert.equal((await decrypt(dir, 'split.yaml', { SOPS_AGE_KEY_FILE: keys })).stdout.toString(), 'hunter2');
+  });
+
+  it('wraps a plugin key that is in two key groups in one process, each group its own age file for that key only', async () => {
+    const dir = tempDir();
+    const k1 = tsopstestKey();
+    const k2 = tsopstestKey();
+    const log = path.join(dir, 'plugin.log');
+    shamirRule(dir, [[k1.recipient, k2.recipient], [k2.recipient]]);
+    const file = write(dir, 'split.json', JSON.stringify({ db: { password: 'hunter2' } }));
+    const r = await runCli(['encrypt', '-i', 'split.json'], { cwd: dir, env: env({ TSOPSTEST_LOG: log }) });
+    assert.equal(r.code, 0, r.stderr);
+    const runs = logLines(log).sort();
+    assert.equal(runs.length, 2, `one process per key: ${runs.join(' | ')}`);
+    const byKey = (k: { recipient: string }) => runs.filter((l) => l.includes(`add-recipient:${k.recipient.slice(0, 30)}`));
+    assert.deepEqual(byKey(k1).map((l) => l.split(' ').pop()), ['files:1']);
+    assert.deepEqual(byKey(k2).map((l) => l.split(' ').pop()), ['files:2'], 'both shares of k2 in one process');
+    const groups = (JSON.parse(fs.readFileSync(file, 'utf8')) as { sops: { key_groups: Array<{ age: AgeEntry[] }> } }).sops.key_groups;
+    const k2Encs = groups.flatMap((g) => g.age.filter((e) => e.recipient === k2.recipient).map((e) => e.enc));
+    assert.equal(k2Encs.length, 2);
+    const idFile = write(dir, 'k2.txt', `${k2.identity}\n`);
+    const shares = k2Encs.map((enc) => {
+      // one stanza each: the age file of one key, as sops writes it
+      const binary = Buffer.from(enc.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, ''), 'base64').toString('latin1');
+      const header = binary.slice(0, binary.indexOf('\n---'));
+      assert.equal(header.split('\n-> ').length - 1, 1, 'one stanza');
+      const share = execFileSync(age(), ['-d', '-i', idFile], { input: enc, env: env() });
+      assert.equal(share.length, 33, 'a Shamir share');
+      return share.toString('hex');
+    });
+    assert.notEqual(shares[0], shares[1], 'each group its own share');
+    const k1Only = write(dir, 'k1.txt', `${k1.identity}\n`);
+    for (const enc of k2Encs) {
+      assert.throws(() => execFileSync(age(), ['-d', '-i', k1Only], { input: enc, env: env(), stdio: 'pipe' }), 'k1 does not open k2\'s files');
+    }
+  });
+
+  it('runs a plugin again for a key whose identities the first process was not given (SOPS_AGE_KEY_CMD per recipient)', async () => {
+    const dir = tempDir();
+    const k1 = tsopstestKey();
+    const k2 = tsopstestKey();
+    const log = path.join(dir, 'plugin.log');
+    shamirRule(dir, [[k1.recipient], [k2.recipient]]);
+    await encryptByRule(dir, 'split.yaml');
+    // each recipient's run of the command yields only that recipient's identity
+    const cmd = write(dir, 'keys.sh', `#!/bin/sh\ncase "$SOPS_AGE_RECIPIENT" in\n  ${k1.recipient}) echo ${k1.identity} ;;\n  ${k2.recipient}) echo ${k2.identity} ;;\nesac\n`);
+    fs.chmodSync(cmd, 0o755);
+    const r = await decrypt(dir, 'split.yaml', { SOPS_AGE_KEY_CMD: cmd, TSOPSTEST_LOG: log });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.toString(), 'hunter2');
+    const runs = logLines(log);
+    assert.equal(runs.length, 2, runs.join(' | '));
+    assert.ok(runs[0]!.includes(k1.identity.slice(0, 30)) && runs[0]!.endsWith('files:2'), 'first: k1, every file');
+    assert.ok(runs[1]!.includes(k2.identity.slice(0, 30)) && runs[1]!.endsWith('files:1'), 'then k2, for the file still closed');
+  });
+
+  it('starts no plugin when native keys open every group, even with plugin keys in each', async () => {
+    const dir = tempDir();
+    const key = tsopstestKey();
+    const log = path.join(dir, 'plugin.log');
+    shamirRule(dir, [[alice.recipient, key.recipient], [alice.recipient, key.recipient]]);
+    await encryptByRule(dir, 'split.yaml');
+    const keys = write(dir, 'keys.txt', `${key.identity}\n${alice.secret}\n`);
+    const r = await decrypt(dir, 'split.yaml', { SOPS_AGE_KEY_FILE: keys, TSOPSTEST_LOG: log });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.toString(), 'hunter2');
+    assert.deepEqual(logLines(log), [], 'no plugin ran');
+  });
+
+  it("age's own tagtest plugin opens every file of a Shamir split in one process", async () => {
+    const dir = tempDir();
+    const bin = path.join(dir, 'bin');
+    fs.mkdirSync(bin);
+    const log = path.join(dir, 'starts.log');
+    const real = path.join(ageDir as string, 'age-plugin-tagtest');
+    // a wrapper first on PATH logs each start of the real plugin
+    write(bin, 'age-plugin-tagtest', `#!/bin/sh\nprintf '%s\\n' "$*" >> ${JSON.stringify(log)}\nexec ${JSON.stringify(real)} "$@"\n`);
+    fs.chmodSync(path.join(bin, 'age-plugin-tagtest'), 0o755);
+    const counted = { PATH: `${bin}${path.delimiter}${pluginPath()}` };
+    shamirRule(dir, [[TAGTEST_RECIPIENT], [TAGTEST_HYBRID_RECIPIENT, TAGTEST_RECIPIENT]]);
+    await encryptByRule(dir, 'split.yaml', counted);
+    const tagFile = write(dir, 'tag.txt', `${TAGTEST_IDENTITY}\n`);
+    const r = await decrypt(dir, 'split.yaml', { ...counted, SOPS_AGE_KEY_FILE: tagFile });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.toString(), 'hunter2');
+    assert.deepEqual(logLines(log), ['--age-plugin=identity-v1'], 'one process of the real plugin');
+  });
+
+  it("a plugin's error for one file's stanza fails that key only, in the same process", async () => {
+    const dir = tempDir();
+    const kA = tsopstestKey();
+    const kB = tsopstestKey();
+    const log = path.join(dir, 'plugin.log');
+    const keys = write(dir, 'keys.txt', `${kA.identity}\n${kB.identity}\n`);
+    const fault = { SOPS_AGE_KEY_FILE: keys, TSOPSTEST_LOG: log, TSOPSTEST_FAULT: 'stanza-error' };
+    // kA's file (the first) gets the error; kB opens the first group and the second
+    shamirRule(dir, [[kA.recipient, kB.recipient], [kB.recipient]]);
+    await encryptByRule(dir, 'one.yaml');
+    const ok = await decrypt(dir, 'one.yaml', fault);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(ok.stdout.toString(), 'hunter2');
+    assert.equal(logLines(log).length, 1);
+    // with kA alone in the first group, that group fails with the plugin's words and the threshold is not met
+    fs.rmSync(log);
+    shamirRule(dir, [[kA.recipient], [kB.recipient]]);
+    await encryptByRule(dir, 'two.yaml');
+    const failed = await decrypt(dir, 'two.yaml', fault);
+    assert.equal(failed.code, 128, failed.stderr);
+    assert.match(flat(failed.stderr), /age-plugin-tsopstest: a damaged tsopstest stanza/);
+    assert.equal(failed.stdout.length, 0);
+    assert.equal(logLines(log).length, 1, 'the second key used the same process');
   });
 
   it('works for encrypt rules, SOPS_AGE_RECIPIENTS, Shamir groups, rotate, updatekeys, groups add, set, unset, edit, exec-env and exec-file', async () => {
@@ -234,6 +390,26 @@ describe('age plugin requests on the terminal', { skip: noAgePlugins || noScript
     assert.match(fs.readFileSync(path.join(dir, 'new.yaml'), 'utf8'), /recipient: age1tsopstest1/);
   });
 
+  it('asks a PIN once for a file whose plugin keys are in two key groups and two keys of one group', async () => {
+    const dir = tempDir();
+    const k1 = tsopstestKey();
+    const k2 = tsopstestKey();
+    shamirRule(dir, [[k1.recipient, k2.recipient], [k2.recipient]]);
+    await encryptByRule(dir, 'split.yaml');
+    const keys = write(dir, 'keys.txt', `${k2.identity}\n`);
+    const bin = [process.execPath, path.resolve('bin/tsops.cjs')];
+    const ask = env({ SOPS_AGE_KEY_FILE: keys, TSOPSTEST_ASK: 'secret' });
+    const pin = [{ expect: 'tsopstest PIN:', type: '1234' }];
+    const r = await runOnTerminal([...bin, 'decrypt', '--extract', '["db"]["password"]', 'split.yaml'], pin, {
+      env: ask,
+      cwd: dir,
+      timeoutMs: 20_000,
+    });
+    assert.equal(r.code, 0, r.screen);
+    assert.equal(r.screen.split('tsopstest PIN:').length - 1, 1, 'one PIN request');
+    assert.match(r.screen, /hunter2/);
+  });
+
   it("a wrong answer fails as the plugin says, with exit 128 and nothing printed", async () => {
     const dir = tempDir();
     const key = tsopstestKey();
@@ -318,6 +494,7 @@ describe('age plugin failures', { skip: noAgePlugins }, () => {
       ['hang', /age-plugin-tsopstest did not answer within 1 seconds/],
       ['garbage', /age-plugin-tsopstest spoke the age plugin protocol wrongly: it sent a line that does not start a stanza/],
       ['short-key', /spoke the age plugin protocol wrongly: a file key that is not 16 bytes/],
+      ['wrong-file', /spoke the age plugin protocol wrongly: a file-key for a file it was not given/],
     ];
     for (const [fault, expected] of cases) {
       const extra = { SOPS_AGE_KEY_FILE: keys, TSOPSTEST_FAULT: fault, TSOPS_AGE_PLUGIN_TIMEOUT: '1' };

@@ -7,8 +7,8 @@
  * Environment: TSOPSTEST_ASK lists requests to make in phase 2 before answering (`msg`,
  * `confirm`, `public`, `secret`); the secret must be `1234`, the public value `tsops`, the
  * confirmation `yes`. TSOPSTEST_FAULT makes it misbehave (`crash`, `hang`, `garbage`, `error`,
- * `short-key`, `no-stanza`, `wrong-index`); TSOPSTEST_MSG replaces the text of `msg`. TSOPSTEST_LOG names a file that gets one line per
- * run: the state machine and the recipients/identities it was given.
+ * `short-key`, `wrong-file`, `no-stanza`, `wrong-index`, `stanza-error`); TSOPSTEST_MSG replaces the text of `msg`. TSOPSTEST_LOG names a file that gets one line per
+ * run: the state machine, the recipients/identities it was given and how many files.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -160,7 +160,12 @@ async function main(): Promise<void> {
   }
   const log = process.env['TSOPSTEST_LOG'];
   const given = phase1.filter((c) => c.type.startsWith('add-')).map((c) => `${c.type}:${c.args[0]!.slice(0, 30)}`);
-  if (log) fs.appendFileSync(log, `${machine} ${given.join(' ')}\n`);
+  // how many files: distinct file indices of the stanzas to unwrap, or file keys to wrap
+  const files =
+    machine === 'identity-v1'
+      ? new Set(phase1.filter((c) => c.type === 'recipient-stanza').map((c) => c.args[0])).size
+      : phase1.filter((c) => c.type === 'wrap-file-key').length;
+  if (log) fs.appendFileSync(log, `${machine} ${given.join(' ')} files:${files}\n`);
   const fault = process.env['TSOPSTEST_FAULT'] ?? '';
   if (fault === 'crash') {
     process.stderr.write('tsopstest: simulated crash\n');
@@ -201,12 +206,21 @@ async function main(): Promise<void> {
     const done = new Set<string>();
     for (const c of phase1) {
       if (c.type !== 'recipient-stanza' || c.args[1] !== 'tsopstest' || done.has(c.args[0]!)) continue;
+      if (fault === 'stanza-error' && done.size === 0) {
+        // the first file gets an error for its stanza; the protocol lets the others go on
+        done.add(c.args[0]!);
+        send('error', ['stanza', c.args[0]!, '0'], Buffer.from('a damaged tsopstest stanza'));
+        await readCmd();
+        continue;
+      }
       for (const k of keys) {
         if (c.args[2] !== tagOf(k)) continue;
         const fk = open(k, c.body);
         if (!fk) continue;
         done.add(c.args[0]!);
-        send('file-key', [c.args[0]!], fault === 'short-key' ? fk.subarray(0, 5) : fk);
+        // wrong-file: the index one past the last file it was given
+        const index = fault === 'wrong-file' ? String(new Set(phase1.filter((p) => p.type === 'recipient-stanza').map((p) => p.args[0])).size) : c.args[0]!;
+        send('file-key', [index], fault === 'short-key' ? fk.subarray(0, 5) : fk);
         await readCmd();
         break;
       }
