@@ -42,7 +42,7 @@ export function normalizeArgv(argv: string[]): string[] {
 export function buildProgram(io: Io): Command {
   const program = new Command('tsops');
   program
-    .description('Encrypt the values of YAML, JSON, dotenv, INI and binary files with age, compatible with sops.')
+    .description('Encrypt the values of YAML, JSON, dotenv, INI and binary files with age and PGP keys, compatible with sops.')
     .version(VERSION_LINE, '-v, --version', 'print the version')
     .enablePositionalOptions()
     .exitOverride()

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { binPath, tempDir } from '../helpers/paths.js';
+import { tempDir, tsopsCommand } from '../helpers/paths.js';
 import { cleanEnv, runCli, type RunOutcome } from '../helpers/run.js';
 import { newKey } from './key-management-helpers.js';
 
@@ -27,7 +27,7 @@ const needRootAndSetpriv = !isRoot ? 'needs root (to act as uid 65534)' : !hasSe
 /** Run the binary as uid/gid 65534 without supplementary groups. */
 function runAsNobody(argv: string[], cwd: string): Promise<RunOutcome> {
   return new Promise((resolve, reject) => {
-    const args = [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, binPath, ...argv];
+    const args = [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', ...tsopsCommand, ...argv];
     const child = spawn('setpriv', args, { cwd, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -215,7 +215,7 @@ describe('writing to a full device', () => {
       assert.deepEqual(fs.readFileSync(file), before);
       assert.deepEqual(leftoverTemps(mnt), []);
       const out = fs.openSync(path.join(mnt, 'plain.yaml'), 'w');
-      const d = spawnSync(process.execPath, [binPath, 'decrypt', 'app.yaml'], { cwd: mnt, env: env as NodeJS.ProcessEnv, stdio: ['ignore', out, 'pipe'] });
+      const d = spawnSync(tsopsCommand[0], [...tsopsCommand.slice(1), 'decrypt', 'app.yaml'], { cwd: mnt, env: env as NodeJS.ProcessEnv, stdio: ['ignore', out, 'pipe'] });
       fs.closeSync(out);
       assert.equal(d.status, 3, d.stderr.toString());
       assert.match(d.stderr.toString(), /^tsops: could not write to standard output: no space left on device\n/);
@@ -229,7 +229,7 @@ describe('writing to a full device', () => {
     const dir = tempDir();
     await encryptedFile(dir, 'app.yaml');
     const full = fs.openSync('/dev/full', 'w');
-    const r = spawnSync(process.execPath, [binPath, 'decrypt', 'app.yaml'], { cwd: dir, env: env as NodeJS.ProcessEnv, stdio: ['ignore', full, 'pipe'] });
+    const r = spawnSync(tsopsCommand[0], [...tsopsCommand.slice(1), 'decrypt', 'app.yaml'], { cwd: dir, env: env as NodeJS.ProcessEnv, stdio: ['ignore', full, 'pipe'] });
     fs.closeSync(full);
     assert.equal(r.status, 3, r.stderr.toString());
     assert.equal(

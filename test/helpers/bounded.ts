@@ -1,6 +1,6 @@
 /** The real binary with a deadline: a run that hangs is killed and reported, never waited for. */
 import { spawn } from 'node:child_process';
-import { binPath } from './paths.js';
+import { tsopsCommand } from './paths.js';
 import { cleanEnv, type RunSettings } from './run.js';
 
 export interface BoundedOutcome {
@@ -16,7 +16,7 @@ export function runCliBounded(argv: string[], settings: RunSettings & { deadline
   return new Promise((resolve, reject) => {
     const env = settings.env ?? cleanEnv();
     const start = process.hrtime.bigint();
-    const child = spawn(process.execPath, [binPath, ...argv], {
+    const child = spawn(tsopsCommand[0], [...tsopsCommand.slice(1), ...argv], {
       cwd: settings.cwd ?? process.cwd(),
       env: Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv,
       stdio: ['pipe', 'pipe', 'pipe'],
