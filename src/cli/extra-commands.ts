@@ -16,7 +16,22 @@ const NOT_OFFERED: Array<[string, string]> = [
 ];
 
 export function registerExtraCommands(program: Command, io: Io): void {
-  program.helpCommand('help [command]', 'show the commands, or the options of one command');
+  program
+    .command('help')
+    .description('show the commands, or the options of one command (help groups add)')
+    .argument('[command...]')
+    .action((names: string[]) => {
+      let target: Command = program;
+      for (const name of names) {
+        const next = target.commands.find((c) => c.name() === name || c.aliases().includes(name));
+        if (next === undefined) {
+          // sops (urfave/cli) words it the same way
+          throw new TsopsError('GENERIC', `No help topic for '${name.slice(0, 40)}'`, { hint: 'run `tsops help` for the list of commands' });
+        }
+        target = next;
+      }
+      target.outputHelp();
+    });
 
   program
     .command('version')

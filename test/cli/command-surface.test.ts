@@ -48,6 +48,18 @@ test('tsops help decrypt prints the options of decrypt, as tsops decrypt --help 
   untouched(dir, []);
 });
 
+test('tsops help groups add shows the subcommand; an unknown topic is one error line, exit 1, as in sops', async () => {
+  const { dir, env } = workDir();
+  const r = await runCli(['help', 'groups', 'add'], { cwd: dir, env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout.toString(), /^Usage: tsops groups add/);
+  const bad = await runCli(['help', 'nosuch'], { cwd: dir, env });
+  assert.equal(bad.code, 1);
+  assert.equal(bad.stdout.length, 0);
+  assert.match(bad.stderr, /^tsops: No help topic for 'nosuch'\nhint: /);
+  untouched(dir, []);
+});
+
 test('tsops version and tsops --version print the version line, as sops version does', async () => {
   const { dir, env } = workDir();
   for (const argv of [['version'], ['--version'], ['-v'], ['version', '--check-for-updates']]) {
