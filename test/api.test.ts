@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decryptData, encryptData } from '../src/api.js';
 import { TsopsError } from '../src/errors.js';
-import { generateAgeKeyFile } from '../src/keys/keygen.js';
+import { generateAgeKeyFile } from '../src/keys/age/keygen.js';
 import { tempDir } from './helpers/paths.js';
 import { cleanEnv, runInProcess } from './helpers/run.js';
 

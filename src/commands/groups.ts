@@ -6,7 +6,7 @@
 import { TsopsError } from '../errors.js';
 import type { SopsDocument } from '../core/document.js';
 import { parseRecipientList } from '../config/match.js';
-import { parseAgeRecipient } from '../keys/age.js';
+import { parseAgeRecipient } from '../keys/age/master-key.js';
 import { wrapDataKey, type KeyEntry } from '../keys/data-key.js';
 import { newPgpKey, parseFingerprintList } from '../keys/pgp/key-source.js';
 import { openDataKey } from './shared/data-key.js';

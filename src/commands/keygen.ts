@@ -3,7 +3,7 @@
  * new file with mode 0600; the public key goes to stderr.
  */
 import { TsopsError, messageOf } from '../errors.js';
-import { generateAgeKeyFile } from '../keys/keygen.js';
+import { generateAgeKeyFile } from '../keys/age/keygen.js';
 import type { CommandContext } from './shared/context.js';
 
 export interface KeygenOptions {

@@ -9,7 +9,7 @@ import { decryptDocument } from '../core/document.js';
 import type { KeyGroup } from '../core/keys-model.js';
 import { masterKeyId } from '../core/metadata.js';
 import { parseRecipientList } from '../config/match.js';
-import { parseAgeRecipient } from '../keys/age.js';
+import { parseAgeRecipient } from '../keys/age/master-key.js';
 import type { KeyEntry } from '../keys/data-key.js';
 import { newPgpKey, parseFingerprintList } from '../keys/pgp/key-source.js';
 import type { CommandContext } from './shared/context.js';

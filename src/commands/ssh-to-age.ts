@@ -5,8 +5,8 @@
  */
 import { TsopsError, isTsopsError, messageOf } from '../errors.js';
 import type { AskPassphrase } from '../keys/identity-source.js';
-import { inspectSshPrivateKey } from '../keys/openssh-key.js';
-import { convertPublicKeys, sshPrivateKeyToAgeIdentity } from '../keys/ssh-to-age.js';
+import { inspectSshPrivateKey } from '../keys/ssh/openssh-key.js';
+import { convertPublicKeys, sshPrivateKeyToAgeIdentity } from '../keys/ssh/ssh-to-age.js';
 import { terminalAskPassphrase } from '../keys/tty-passphrase.js';
 import type { CommandContext } from './shared/context.js';
 

@@ -6,8 +6,8 @@
 import type { AgeMasterKey, KeyGroup, KeyType, MasterKey } from '../core/keys-model.js';
 import { getKey } from '../core/tree.js';
 import { TsopsError, isTsopsError, messageOf } from '../errors.js';
-import { parseAgeRecipient, unwrapKey } from './age.js';
-import { PluginBatch } from './age-plugin/batch.js';
+import { parseAgeRecipient, unwrapKey } from './age/master-key.js';
+import { PluginBatch } from './age/plugin/batch.js';
 import { FixedIdentities } from './identities.js';
 import type { IdentityProvider } from './identities.js';
 import { formatAgeKeyError, formatDataKeyFailure, type KeyNamer } from './key-report.js';

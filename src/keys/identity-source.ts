@@ -4,18 +4,18 @@
  * the age sources (identities.ts) and the SSH sources.
  */
 import { messageOf } from '../errors.js';
-import { ageLibrary, identityLineKind, parseNativeIdentity } from './age.js';
+import { ageLibrary, identityLineKind, parseNativeIdentity } from './age/master-key.js';
 import type { Identity } from './identity.js';
 import { redactSecrets } from './secret-guard.js';
 import type { AskPassphrase } from './tty-passphrase.js';
 
 export type { AskPassphrase };
-import { pluginIdentityFromLine, pluginOf } from './age-plugin/keys.js';
+import { pluginIdentityFromLine, pluginOf } from './age/plugin/keys.js';
 import { splitCommand } from './command-line.js';
 import type { Io } from '../io/types.js';
 import { KEY_COMMAND_TIMEOUT_ENV, MAX_KEY_SOURCE_BYTES, formatLimit, keyCommandTimeoutMs } from './source-limits.js';
-import { decryptBytes } from './age-stream.js';
-import { armorDecode } from './age-armor.js';
+import { decryptBytes } from './age/stream.js';
+import { armorDecode } from './age/armor.js';
 
 /**
  * not-set: the variable is absent; not-found: the default file does not exist; empty: read but

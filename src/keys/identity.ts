@@ -1,5 +1,5 @@
 /** What every identity source yields: an identity able to unwrap age files, of any kind. */
-import type { Identity as AgeLibIdentity } from './stanza.js';
+import type { Identity as AgeLibIdentity } from './age/stanza.js';
 
 /** An identity able to unwrap age files. Holds secret material: never print `secret`. */
 export interface Identity {

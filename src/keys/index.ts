@@ -4,8 +4,8 @@
  * registers the SSH recipient kinds.
  */
 
-export { parseAgeRecipient, unwrapKey, wrapKey, ParsedRecipient, RECIPIENT_PARSERS } from './age.js';
-export type { RecipientParser } from './age.js';
+export { parseAgeRecipient, unwrapKey, wrapKey, ParsedRecipient, RECIPIENT_PARSERS } from './age/master-key.js';
+export type { RecipientParser } from './age/master-key.js';
 export type { Identity } from './identity.js';
 export {
   decryptDataKeyWithIdentities,
@@ -34,8 +34,8 @@ export type {
 export { createIdentityLoader } from './loader.js';
 export type { CreateIdentityLoaderOptions } from './loader.js';
 export { parseSshRecipientLine, SSH_RECIPIENT_PARSERS } from './recipients.js';
-export { SOPS_AGE_SSH_PRIVATE_KEY_CMD, SOPS_AGE_SSH_PRIVATE_KEY_FILE, sshIdentitySources, sshKeyIdentities } from './ssh-sources.js';
-export type { SshKeyIdentities, SshKeyOptions } from './ssh-sources.js';
+export { SOPS_AGE_SSH_PRIVATE_KEY_CMD, SOPS_AGE_SSH_PRIVATE_KEY_FILE, sshIdentitySources, sshKeyIdentities } from './ssh/sources.js';
+export type { SshKeyIdentities, SshKeyOptions } from './ssh/sources.js';
 export {
   SshConvertedX25519Identity,
   SshEd25519Identity,
@@ -43,9 +43,9 @@ export {
   SshRsaIdentity,
   SshRsaRecipient,
   sshIdentitiesFromPrivateKey,
-} from './ssh-recipients.js';
-export { convertPublicKeys, sshPrivateKeyToAgeIdentity, sshPublicKeyToAgeRecipient } from './ssh-to-age.js';
-export type { ConvertedPublicKeys } from './ssh-to-age.js';
-export { generateAgeKeyFile } from './keygen.js';
-export type { AgeKeyFile, AgeKeyFileOptions } from './keygen.js';
+} from './ssh/recipients.js';
+export { convertPublicKeys, sshPrivateKeyToAgeIdentity, sshPublicKeyToAgeRecipient } from './ssh/ssh-to-age.js';
+export type { ConvertedPublicKeys } from './ssh/ssh-to-age.js';
+export { generateAgeKeyFile } from './age/keygen.js';
+export type { AgeKeyFile, AgeKeyFileOptions } from './age/keygen.js';
 export { terminalAskPassphrase } from './tty-passphrase.js';

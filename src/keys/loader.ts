@@ -2,7 +2,7 @@
 import type { Io } from '../io/types.js';
 import { IdentityLoader } from './identities.js';
 import type { AskPassphrase } from './identity-source.js';
-import { sshIdentitySources } from './ssh-sources.js';
+import { sshIdentitySources } from './ssh/sources.js';
 import { terminalAskPassphrase } from './tty-passphrase.js';
 
 export interface CreateIdentityLoaderOptions {

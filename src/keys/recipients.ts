@@ -3,11 +3,11 @@
  * `ssh-rsa AAAA… comment` are written as age's `ssh-ed25519` / `ssh-rsa` stanzas, as sops 3.10+
  * does. age.ts consults {@link SSH_RECIPIENT_PARSERS} before its built-in kinds.
  */
-import type { Recipient } from './stanza.js';
+import type { Recipient } from './age/stanza.js';
 import { TsopsError, messageOf } from '../errors.js';
 import { shortRecipient } from './secret-guard.js';
-import { SshEd25519Recipient, SshRsaRecipient } from './ssh-recipients.js';
-import { parseSshPublicKeyLine } from './ssh-wire.js';
+import { SshEd25519Recipient, SshRsaRecipient } from './ssh/recipients.js';
+import { parseSshPublicKeyLine } from './ssh/wire.js';
 
 /** The SSH key types age can encrypt to. */
 export const SSH_RECIPIENT_TYPES = ['ssh-ed25519', 'ssh-rsa'] as const;

@@ -1,7 +1,7 @@
 /**
  * age plugins through the real binary: age's own plugins (age-plugin-tagtest for age's fixed
  * age1tag1… test recipient) and age-plugin-tsopstest, the test plugin proven against the age
- * CLI in test/keys/age-plugin/reference-age.test.ts. Files age wraps open in tsops, files tsops
+ * CLI in test/keys/age/plugin/reference-age.test.ts. Files age wraps open in tsops, files tsops
  * wraps open in age; every command that wraps or unwraps; the terminal; every failure.
  */
 import { describe, it } from 'node:test';
@@ -22,8 +22,8 @@ import {
   noAgePlugins,
   pluginPath,
   tsopstestKey,
-} from '../keys/age-plugin/plugin-fixture.js';
-import { runOnTerminal } from '../keys/age-plugin/terminal-driver.js';
+} from '../keys/age/plugin/plugin-fixture.js';
+import { runOnTerminal } from '../keys/age/plugin/terminal-driver.js';
 
 const alice = await newKey();
 const PLAIN = 'db:\n    password: hunter2\nport: 5432\n';

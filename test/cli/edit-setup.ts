@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { generateAgeKeyFile } from '../../src/keys/keygen.js';
+import { generateAgeKeyFile } from '../../src/keys/age/keygen.js';
 import { tempDir, tsopsCommand } from '../helpers/paths.js';
 import { cleanEnv, runInProcess, type RunOutcome } from '../helpers/run.js';
 

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { repoRoot } from '../helpers/paths.js';
 import { cleanEnv, runCli } from '../helpers/run.js';
 import { parseConfig } from '../../src/config/parse.js';
-import { parseAgeRecipient } from '../../src/keys/age.js';
+import { parseAgeRecipient } from '../../src/keys/age/master-key.js';
 
 const examples = path.join(repoRoot, 'examples');
 

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { generateAgeKeyFile } from '../../src/keys/keygen.js';
+import { generateAgeKeyFile } from '../../src/keys/age/keygen.js';
 import { tempDir } from '../helpers/paths.js';
 import { cleanEnv, runCli, runInProcess } from '../helpers/run.js';
 

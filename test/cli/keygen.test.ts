@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { identityToRecipient } from 'age-encryption';
 import { tempDir } from '../helpers/paths.js';
 import { runCli, runInProcess } from '../helpers/run.js';
-import { hasBinary } from '../keys/ssh-test-keys.js';
+import { hasBinary } from '../keys/ssh/test-keys.js';
 
 /** The three lines of an age key file, checked for shape. */
 function parseKeyFile(text: string): { created: string; recipient: string; identity: string } {

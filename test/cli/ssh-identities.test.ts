@@ -15,7 +15,7 @@ import { parse as parseYaml } from 'yaml';
 import { tempDir } from '../helpers/paths.js';
 import { interopDir, interopSkip } from '../helpers/interop.js';
 import { cleanEnv, runCli, runInProcess, type RunOutcome } from '../helpers/run.js';
-import { goAgeRsa, hasBinary, keyPart, noSshKeygen, sshKeygen, writeKey, type GeneratedKey } from '../keys/ssh-test-keys.js';
+import { goAgeRsa, hasBinary, keyPart, noSshKeygen, sshKeygen, writeKey, type GeneratedKey } from '../keys/ssh/test-keys.js';
 import { noScript, runDetached, runWithTerminal } from './tty-run.js';
 
 const PLAIN = 'db:\n    user: admin\n    password: hunter2\nport: 5432\n';

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { tempDir } from '../helpers/paths.js';
 import { interopDir, interopSkip } from '../helpers/interop.js';
 import { cleanEnv, runCli, runInProcess } from '../helpers/run.js';
-import { goAgeRsa, noSshKeygen, sshKeygenReencode, type GeneratedKey } from '../keys/ssh-test-keys.js';
+import { goAgeRsa, noSshKeygen, sshKeygenReencode, type GeneratedKey } from '../keys/ssh/test-keys.js';
 import { noScript, runDetached, runWithTerminal } from './tty-run.js';
 
 const vectors = path.join(interopDir, 'ssh-to-age');

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { generateAgeKeyFile } from '../../src/keys/keygen.js';
+import { generateAgeKeyFile } from '../../src/keys/age/keygen.js';
 import { tempDir } from '../helpers/paths.js';
 import { cleanEnv, runCli, type RunOutcome } from '../helpers/run.js';
 

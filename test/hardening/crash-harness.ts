@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { generateAgeKeyFile, type AgeKeyFile } from '../../src/keys/keygen.js';
+import { generateAgeKeyFile, type AgeKeyFile } from '../../src/keys/age/keygen.js';
 import { parseMetadata } from '../../src/core/metadata.js';
 import { storeFor } from '../../src/formats/index.js';
 import { tsopsCommand } from '../helpers/paths.js';

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FormatName } from '../../src/formats/index.js';
-import { generateAgeKeyFile } from '../../src/keys/keygen.js';
+import { generateAgeKeyFile } from '../../src/keys/age/keygen.js';
 import { tempDir } from '../helpers/paths.js';
 import { cleanEnv, runInProcess, type RunOutcome } from '../helpers/run.js';
 

@@ -17,11 +17,11 @@ import { Comment, Timestamp, newList, newMap, type TreeMap, type Value } from '.
 import { parseConfig } from '../../src/config/parse.js';
 import { FORMAT_NAMES, storeFor } from '../../src/formats/index.js';
 import { parseLegacySet, parseSetIndex, parseSetValue } from '../../src/commands/set/set-value.js';
-import { parseAgeRecipient, parseNativeIdentity, unwrapKey, wrapKey } from '../../src/keys/age.js';
+import { parseAgeRecipient, parseNativeIdentity, unwrapKey, wrapKey } from '../../src/keys/age/master-key.js';
 import { parseIdentityText } from '../../src/keys/identity-source.js';
 import { parseSshRecipientLine } from '../../src/keys/recipients.js';
-import { inspectSshPrivateKey, parseOpenSshPrivateKey } from '../../src/keys/openssh-key.js';
-import { convertPublicKeys } from '../../src/keys/ssh-to-age.js';
+import { inspectSshPrivateKey, parseOpenSshPrivateKey } from '../../src/keys/ssh/openssh-key.js';
+import { convertPublicKeys } from '../../src/keys/ssh/ssh-to-age.js';
 import { SAMPLES, alice, encryptSample, workspace } from './fixtures.js';
 
 /** FUZZ_SCALE multiplies every run count, for a longer search outside `npm test`. */

@@ -7,11 +7,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { alice, snapshot, snapshotDiff, workspace, STACK_LINE } from './fixtures.js';
 import { runCliBounded, type BoundedOutcome } from '../helpers/bounded.js';
-import { armorDecode, armorEncode } from '../../src/keys/age-armor.js';
-import { encryptAgeFile } from '../../src/keys/age-file.js';
-import { parseNativeIdentity, unwrapKey } from '../../src/keys/age.js';
-import { Stanza, type Recipient } from '../../src/keys/stanza.js';
-import { X25519Recipient, decodeX25519Recipient } from '../../src/keys/x25519.js';
+import { armorDecode, armorEncode } from '../../src/keys/age/armor.js';
+import { encryptAgeFile } from '../../src/keys/age/age-file.js';
+import { parseNativeIdentity, unwrapKey } from '../../src/keys/age/master-key.js';
+import { Stanza, type Recipient } from '../../src/keys/age/stanza.js';
+import { X25519Recipient, decodeX25519Recipient } from '../../src/keys/age/x25519.js';
 
 /** Generous: a hang is killed at this point; a safe run takes a fraction of it. */
 const DEADLINE_MS = 60_000;

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { decryptData, encryptData } from '../../src/api.js';
-import { generateAgeKeyFile } from '../../src/keys/keygen.js';
+import { generateAgeKeyFile } from '../../src/keys/age/keygen.js';
 import { storeFor } from '../../src/formats/index.js';
 import { Comment, newList, newMap, type TreeMap, type Value } from '../../src/core/tree.js';
 

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { Decrypter, armor } from 'age-encryption';
 import { parse as parseYaml } from 'yaml';
 import { decryptSops } from 'sops-age';
-import { generateAgeKeyFile } from '../../src/keys/keygen.js';
+import { generateAgeKeyFile } from '../../src/keys/age/keygen.js';
 import { tempDir } from '../helpers/paths.js';
 import { cleanEnv, runCli, runInProcess } from '../helpers/run.js';
 

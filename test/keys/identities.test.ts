@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { Encrypter, armor, generateHybridIdentity, generateIdentity, identityToRecipient } from 'age-encryption';
 import { nodeIo } from '../../src/io/node-io.js';
 import type { Io } from '../../src/io/types.js';
-import { unwrapKey, wrapKey } from '../../src/keys/age.js';
+import { unwrapKey, wrapKey } from '../../src/keys/age/master-key.js';
 import {
   FixedIdentities,
   IdentityLoader,

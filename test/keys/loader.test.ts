@@ -5,13 +5,13 @@ import * as path from 'node:path';
 import { Encrypter, generateIdentity, identityToRecipient } from 'age-encryption';
 import { nodeIo } from '../../src/io/node-io.js';
 import type { Io } from '../../src/io/types.js';
-import { parseAgeRecipient } from '../../src/keys/age.js';
+import { parseAgeRecipient } from '../../src/keys/age/master-key.js';
 import { unwrapDataKey, wrapDataKey } from '../../src/keys/data-key.js';
 import { createIdentityLoader } from '../../src/keys/loader.js';
 import { tempDir } from '../helpers/paths.js';
 import { interopDir, interopSkip } from '../helpers/interop.js';
 import { readFixtureGroup } from './interop-fixtures.js';
-import { goAgeEd25519 } from './ssh-test-keys.js';
+import { goAgeEd25519 } from './ssh/test-keys.js';
 
 function ioWith(env: Record<string, string | undefined>): Io {
   return { ...nodeIo(), env: { PATH: process.env['PATH'], ...env } };

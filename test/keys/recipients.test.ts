@@ -4,13 +4,13 @@ import { createHash } from 'node:crypto';
 import { armor } from 'age-encryption';
 import { base64, base64nopad } from '@scure/base';
 import { TsopsError } from '../../src/errors.js';
-import { parseAgeRecipient, unwrapKey, wrapKey } from '../../src/keys/age.js';
+import { parseAgeRecipient, unwrapKey, wrapKey } from '../../src/keys/age/master-key.js';
 import type { Identity } from '../../src/keys/identity.js';
 import { parseSshRecipientLine } from '../../src/keys/recipients.js';
-import { SshEd25519Recipient, SshRsaRecipient, sshIdentitiesFromPrivateKey } from '../../src/keys/ssh-recipients.js';
-import { concatBytes, encodeMpint, encodeSshString } from '../../src/keys/ssh-wire.js';
+import { SshEd25519Recipient, SshRsaRecipient, sshIdentitiesFromPrivateKey } from '../../src/keys/ssh/recipients.js';
+import { concatBytes, encodeMpint, encodeSshString } from '../../src/keys/ssh/wire.js';
 import { tempDir } from '../helpers/paths.js';
-import { goAgeEd25519, goAgeRsa, noSshKeygen, sshKeygen } from './ssh-test-keys.js';
+import { goAgeEd25519, goAgeRsa, noSshKeygen, sshKeygen } from './ssh/test-keys.js';
 
 const isInvalid = (re?: RegExp) => (e: unknown) =>
   e instanceof TsopsError && e.code === 'INVALID_RECIPIENT' && (re === undefined || re.test(e.message));

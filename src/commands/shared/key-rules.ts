@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { TsopsError, isTsopsError } from '../../errors.js';
-import { parseAgeRecipient } from '../../keys/age.js';
+import { parseAgeRecipient } from '../../keys/age/master-key.js';
 import { matchCreationRule, parseRecipientList, rulePathFor } from '../../config/match.js';
 import type { CreationRule, SopsConfig } from '../../config/types.js';
 import { masterKeyId } from '../../core/metadata.js';

@@ -4,7 +4,7 @@
  * it silently and the owner's next rotate wraps the new data key for it. tsops names them.
  */
 import type { Metadata } from '../../core/metadata.js';
-import { armorDecode } from '../../keys/age-armor.js';
+import { armorDecode } from '../../keys/age/armor.js';
 import { SECRET_PLACEHOLDER, mustNotBeShown } from '../../keys/secret-guard.js';
 
 const AGE_HEADER = 'age-encryption.org/v1\n';

@@ -11,7 +11,7 @@ import { isWellFormedAgeEnc, quotedRecipient } from '../../../src/commands/share
 import { SECRET_PLACEHOLDER } from '../../../src/keys/secret-guard.js';
 import { findDuplicateKey } from '../../../src/formats/duplicate-keys.js';
 import { jsonStore } from '../../../src/formats/json.js';
-import { armorEncode } from '../../../src/keys/age-armor.js';
+import { armorEncode } from '../../../src/keys/age/armor.js';
 
 test('findDuplicateKey names the first repeated key by its path, through maps and lists', () => {
   assert.equal(findDuplicateKey(newMap([{ key: 'a', value: '1' }, { key: 'b', value: '2' }])), undefined);
