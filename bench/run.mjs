@@ -165,6 +165,8 @@ function perCallCases(env, smallEnc, rows) {
   rows['node -e 0'] = bench('node -e 0 (again, beside these)', [node, '-e', '0'], env);
   rows['node small'] = bench('decrypt small file, Node', [node, bin, 'decrypt', smallEnc], env);
   if (fs.existsSync(standalone)) {
+    console.log(`standalone binary dist/tsops: ${(fs.statSync(standalone).size / 1e6).toFixed(1)} MB`);
+    rows['bin version'] = bench('tsops --version, standalone binary', [standalone, '--version'], env);
     rows['bin small'] = bench('decrypt small file, standalone binary', [standalone, 'decrypt', smallEnc], env);
     rows['bin xargs'] = bench('xargs -I {} rotate -i, 50 files, binary', xargs(standalone), env, { before: reset });
   } else {
