@@ -11,7 +11,7 @@ import { Decrypter, Encrypter, armor, type Identity } from 'age-encryption';
 import { parseSshRecipient, sshIdentitiesFromPrivateKey } from '../../../src/keys/ssh/recipients.js';
 import { sshPrivateKeyToAgeIdentity, sshPublicKeyToAgeRecipient } from '../../../src/keys/ssh/ssh-to-age.js';
 import { tempDir } from '../../helpers/paths.js';
-import { goAgeRsa, hasBinary, haveSshKeygen, sshKeygen, writeKey, type GeneratedKey } from './test-keys.js';
+import { goAgeRsa, hasBinary, haveSshKeygen, keyCache, writeKey, type GeneratedKey } from './test-keys.js';
 
 const skip = !hasBinary('age')
   ? 'the age binary is not installed (apt-get install -y age)'
@@ -20,19 +20,12 @@ const skip = !hasBinary('age')
     : false;
 
 const dir = tempDir();
-const cache = new Map<string, GeneratedKey>();
-const key = (name: string, args: string[]): GeneratedKey => {
-  let k = cache.get(name);
-  if (k === undefined) {
-    k = sshKeygen(dir, name, args);
-    cache.set(name, k);
-  }
-  return k;
-};
+const key = keyCache(dir);
+let rsa: GeneratedKey | undefined;
 const kinds: [string, () => GeneratedKey][] = [
   ['ssh-ed25519', () => key('ed', ['-t', 'ed25519'])],
   // A fixed RSA key (ssh-keygen made it; generating one here is slow): age reads it from a file.
-  ['ssh-rsa', () => (cache.get('rsa') ?? cache.set('rsa', writeKey(dir, 'rsa', goAgeRsa)).get('rsa'))!],
+  ['ssh-rsa', () => (rsa ??= writeKey(dir, 'rsa', goAgeRsa))],
 ];
 
 for (const [kind, make] of kinds) {

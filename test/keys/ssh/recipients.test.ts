@@ -18,20 +18,12 @@ import {
 } from '../../../src/keys/ssh/recipients.js';
 import { sshPrivateKeyToAgeIdentity, sshPublicKeyToAgeRecipient } from '../../../src/keys/ssh/ssh-to-age.js';
 import { tempDir } from '../../helpers/paths.js';
-import { goAgeEd25519, goAgeRsa, noSshKeygen, sshKeygen, sshKeygenReencode, type GeneratedKey } from './test-keys.js';
+import { goAgeEd25519, goAgeRsa, keyCache, noSshKeygen, sshKeygen, sshKeygenReencode, type GeneratedKey } from './test-keys.js';
 
 const dir = tempDir();
 let counter = 0;
 const fresh = (): string => `key${counter++}`;
-const cache = new Map<string, GeneratedKey>();
-const key = (name: string, args: string[]): GeneratedKey => {
-  let k = cache.get(name);
-  if (k === undefined) {
-    k = sshKeygen(dir, name, args);
-    cache.set(name, k);
-  }
-  return k;
-};
+const key = keyCache(dir);
 const edA = (): GeneratedKey => key('edA', ['-t', 'ed25519']);
 const edB = (): GeneratedKey => key('edB', ['-t', 'ed25519']);
 const rsaA = (): GeneratedKey => key('rsaA', ['-t', 'rsa', '-b', '2048']);

@@ -26,6 +26,19 @@ export function sshKeygen(dir: string, name: string, args: string[], passphrase 
   return { path: p, text: fs.readFileSync(p, 'utf8'), pub: fs.readFileSync(`${p}.pub`, 'utf8').trim() };
 }
 
+/** {@link sshKeygen} made once per name in `dir`: ssh-keygen is slow, and tests reuse their keys. */
+export function keyCache(dir: string): (name: string, args: string[]) => GeneratedKey {
+  const cache = new Map<string, GeneratedKey>();
+  return (name, args) => {
+    let k = cache.get(name);
+    if (k === undefined) {
+      k = sshKeygen(dir, name, args);
+      cache.set(name, k);
+    }
+    return k;
+  };
+}
+
 /** Writes a fixed key (such as {@link goAgeRsa}) to `<dir>/<name>` and `.pub`, mode 0600. */
 export function writeKey(dir: string, name: string, fixed: { key: string; pub: string }): GeneratedKey {
   const p = path.join(dir, name);
