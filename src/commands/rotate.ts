@@ -20,13 +20,15 @@ import {
   parseSopsFile,
   readInput,
   withFile,
+  writeInPlaceAsync,
   writeOutput,
+  type Input,
   type InputOptions,
   type OutputOptions,
 } from './shared/files.js';
 import type { CreationRule } from '../config/types.js';
 import { findRule } from './shared/key-rules.js';
-import { forEachFile } from './shared/many-files.js';
+import { forEachFile, forEachFileWritingBehind } from './shared/many-files.js';
 import { isWellFormedAgeEnc, quotedRecipient } from './shared/recipient-check.js';
 import { LegacyMacCheck } from './shared/mac-rule.js';
 import { refuseForeignKeys, rekeyDocument } from './shared/rekey.js';
@@ -131,6 +133,12 @@ function recipientsOf(list: string | undefined): string[] {
 }
 
 export async function rotateCommand(ctx: CommandContext, options: RotateOptions): Promise<void> {
+  const { out, input } = await rotateFile(ctx, options);
+  writeOutput(ctx, out, options, input);
+}
+
+/** Everything rotate does to one file but writing it out: the new bytes and the input they replace. */
+async function rotateFile(ctx: CommandContext, options: RotateOptions): Promise<{ out: Uint8Array; input: Input }> {
   checkOutputOptions(options, options);
   const add = recipientsOf(options.addAge);
   const remove = recipientsOf(options.rmAge);
@@ -169,7 +177,7 @@ export async function rotateCommand(ctx: CommandContext, options: RotateOptions)
   // after the data key is opened, so a file nobody can open still reports that first (exit 128)
   checkRotatedRecipients(ctx, name, change.groups, add, rule);
   const out = await rekeyDocument(ctx, { doc, input, name }, cipher, change.groups, doc.metadata.shamirThreshold);
-  writeOutput(ctx, out, options, input);
+  return { out, input };
 }
 
 /**
@@ -184,6 +192,16 @@ export async function rotateFilesCommand(ctx: CommandContext, files: string[], o
     throw new TsopsError('CONFLICTING_PARAMETERS', `rotate of ${files.length} files needs -i (each file is rewritten in place)`, {
       hint: 'use `tsops rotate -i FILE…`, or rotate one file at a time to stdout',
     });
+  }
+  // A file whose MAC follows the old rule asks on a terminal (see mac-rule.ts), and its question
+  // must not wait behind held output: such runs go one file after another.
+  const mayAsk = ctx.io.stdinIsTTY && !first.acceptLegacyMac;
+  if (files.length > 1 && first.inPlace && !mayAsk) {
+    await forEachFileWritingBehind(ctx, files, first, async (fileCtx, file) => {
+      const { out, input } = await rotateFile(fileCtx, options(file));
+      return () => writeInPlaceAsync(fileCtx, out, input);
+    });
+    return;
   }
   await forEachFile(ctx, files, first, (file) => rotateCommand(ctx, options(file)));
 }

@@ -73,6 +73,27 @@ describe('tsops rotate with several files', () => {
     after.forEach((key, i) => assert.notEqual(key, before[i]));
   });
 
+  it('reads the .sops.yaml once for the run and prints each file\'s messages in file order', async () => {
+    const dir = tempDir();
+    const bob = await newKey();
+    const names = ['a.yaml', 'b.yaml', 'c.yaml', 'd.yaml'];
+    for (const n of names) await encryptTo(dir, n, PLAIN, [alice.recipient, bob.recipient]);
+    fs.writeFileSync(path.join(dir, 'b.yaml'), 'token: abc\n');
+    // the rule lists alice only, so each rotated file warns that bob gets the new data key too
+    fs.writeFileSync(path.join(dir, '.sops.yaml'), `stors: {}\ncreation_rules:\n  - path_regex: .*\n    age: ${alice.recipient}\n`);
+    const r = await runCli(['rotate', '-i', ...names], { cwd: dir, env: keyCommand(dir).env });
+    assert.equal(r.code, 1, r.stderr);
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('tsops:'));
+    assert.equal(lines.filter((l) => l.includes('unknown key "stors"')).length, 1, r.stderr);
+    const perFile = lines.filter((l) => !l.includes('"stors"')).map((l) => /(\w)\.yaml:/.exec(l)?.[1]);
+    assert.deepEqual(perFile, ['a', 'b', 'c', 'd'], r.stderr);
+    assert.match(lines.find((l) => l.includes('b.yaml'))!, /sops metadata not found/);
+    for (const n of ['a.yaml', 'c.yaml', 'd.yaml']) {
+      const dec = await runCli(['decrypt', n], { cwd: dir, env: cleanEnv({ SOPS_AGE_KEY: bob.secret }) });
+      assert.equal(dec.stdout.toString(), PLAIN, n);
+    }
+  });
+
   it('refuses several files without -i (exit 8) and changes nothing', async () => {
     const dir = tempDir();
     const files = await Promise.all(['a.yaml', 'b.yaml'].map((n) => encryptTo(dir, n, PLAIN, [alice.recipient])));

@@ -30,6 +30,8 @@ export class CommandContext {
   private configValue: SopsConfig | undefined;
   private loader: IdentityLoader | undefined;
   private gpg: PgpService | undefined;
+  /** The run this context speaks for (see {@link withIo}): the config is the parent's. */
+  private parent: CommandContext | undefined;
 
   constructor(
     readonly io: Io,
@@ -42,8 +44,8 @@ export class CommandContext {
    */
   withIo(io: Io): CommandContext {
     const other = new CommandContext(io, this.global);
-    other.configLoaded = this.configLoaded;
-    other.configValue = this.configValue;
+    // Loaded once for the whole run, even when the first file to need it has a context of its own.
+    other.parent = this.parent ?? this;
     other.loader = this.identities();
     return other;
   }
@@ -55,6 +57,7 @@ export class CommandContext {
 
   /** The `.sops.yaml` in effect, or undefined when none is found. Loaded once. */
   config(): SopsConfig | undefined {
+    if (this.parent !== undefined) return this.parent.config();
     if (!this.configLoaded) {
       const explicit = this.global.config ?? emptyToUndefined(this.io.env['SOPS_CONFIG']);
       const file = findConfigFile(this.io, { explicit });

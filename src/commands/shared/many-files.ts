@@ -2,6 +2,7 @@
 import { TsopsError } from '../../errors.js';
 import { reportError } from '../../report-error.js';
 import type { CommandContext } from './context.js';
+import { WriteBehind, type PreparedWrite } from './write-behind.js';
 
 /**
  * The failures of a run over several files: each is reported when it happens (through the one
@@ -18,8 +19,8 @@ export class FileFailures {
     private readonly line?: (file: string, message: string) => string,
   ) {}
 
-  /** Report one file's failure, on `ctx`'s stderr (a deferred write has a context of its own). */
-  report(file: string, e: unknown, options: { ctx?: CommandContext; brief?: boolean } = {}): void {
+  /** Report one file's failure, on `ctx`'s stderr (a deferred write has a context of its own); returns its exit code. */
+  report(file: string, e: unknown, options: { ctx?: CommandContext; brief?: boolean } = {}): number {
     this.count++;
     const line = this.line;
     const code = reportError(e, (options.ctx ?? this.ctx).io, this.ctx.global.verbose === true, {
@@ -27,6 +28,7 @@ export class FileFailures {
       brief: options.brief,
     });
     if (this.exitCode === 0) this.exitCode = code;
+    return code;
   }
 
   /** Run one file's work; a failure is reported and the run goes on. */
@@ -51,12 +53,48 @@ export async function forEachFile(
   run: (file: string | undefined) => Promise<void>,
 ): Promise<void> {
   if (files.length <= 1) return run(files[0]);
+  refuseOutput(options);
+  const failures = new FileFailures(ctx);
+  for (const file of files) await failures.attempt(file, () => run(file));
+  endRun(failures, files.length, failures.exitCode);
+}
+
+/**
+ * {@link forEachFile} for a command that rewrites each file in place and asks nothing on the way:
+ * each file is prepared while the writes (fsync included) of those before it go on, and what a
+ * file prints comes out in file order, so the run reads as one file after another. The exit code
+ * is that of the first file that failed, in file order, as in the one-by-one run.
+ */
+export async function forEachFileWritingBehind(
+  ctx: CommandContext,
+  files: string[],
+  options: { output?: unknown },
+  prepare: (fileCtx: CommandContext, file: string) => Promise<PreparedWrite>,
+): Promise<void> {
+  refuseOutput(options);
+  const failures = new FileFailures(ctx);
+  const codes: number[] = [];
+  const queue = new WriteBehind(ctx);
+  for (const [i, file] of files.entries()) {
+    await queue.add(
+      (fileCtx) => prepare(fileCtx, file),
+      (fileCtx, e) => {
+        codes[i] = failures.report(file, e, { ctx: fileCtx });
+      },
+    );
+  }
+  await queue.drain();
+  endRun(failures, files.length, codes.find((c) => c !== undefined) ?? 0);
+}
+
+function refuseOutput(options: { output?: unknown }): void {
   if (options.output !== undefined) {
     throw new TsopsError('CONFLICTING_PARAMETERS', '--output takes a single input file', { hint: 'use -i to write each file in place' });
   }
-  const failures = new FileFailures(ctx);
-  for (const file of files) await failures.attempt(file, () => run(file));
+}
+
+function endRun(failures: FileFailures, total: number, exitCode: number): void {
   if (failures.count > 0) {
-    throw new TsopsError('GENERIC', `${failures.count} of ${files.length} files failed`, { exitCode: failures.exitCode, silent: true });
+    throw new TsopsError('GENERIC', `${failures.count} of ${total} files failed`, { exitCode, silent: true });
   }
 }

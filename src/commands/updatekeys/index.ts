@@ -25,7 +25,7 @@ import { scanRepository } from './repository.js';
 import { applyKeyUpdate, planKeyUpdate, type KeyUpdatePlan } from './plan.js';
 import { warnRecipientsWithoutEnc } from '../shared/recipient-check.js';
 import { checkFileVersion } from '../../core/version.js';
-import { WriteBehind, type PreparedWrite } from './write-behind.js';
+import { WriteBehind, type PreparedWrite } from '../shared/write-behind.js';
 import { FileFailures } from '../shared/many-files.js';
 
 export interface UpdateKeysOptions {

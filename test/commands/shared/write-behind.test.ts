@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Io } from '../../../src/io/types.js';
 import { CommandContext } from '../../../src/commands/shared/context.js';
-import { HeldOutput, WriteBehind } from '../../../src/commands/updatekeys/write-behind.js';
+import { HeldOutput, WriteBehind } from '../../../src/commands/shared/write-behind.js';
 import { tempDir } from '../../helpers/paths.js';
 import { fakeIo, type Stream } from '../../helpers/fake-io.js';
 

@@ -6,7 +6,7 @@
  * as if the files had been done one by one.
  */
 import type { Io, Output } from '../../io/types.js';
-import type { CommandContext } from '../shared/context.js';
+import type { CommandContext } from './context.js';
 
 type Held = { to: Output; data: string | Uint8Array };
 
