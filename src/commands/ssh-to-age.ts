@@ -72,7 +72,7 @@ export async function sshToAgeCommand(ctx: CommandContext, options: SshToAgeOpti
   const source = await readSource(ctx, input);
   let out: string;
   if (options.privateKey) {
-    const ask = deps.askPassphrase ?? terminalAskPassphrase();
+    const ask = deps.askPassphrase ?? terminalAskPassphrase(ctx.io);
     out = `${await convertPrivateKey(source, name, ctx.io.env, ask)}\n`;
   } else {
     let converted;

@@ -5,25 +5,25 @@
  * running clone (a clone has no `tsops` on PATH; an absolute node path would break on the next
  * Node upgrade, while `node` is on PATH wherever tsops itself runs).
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Io } from '../io/types.js';
 
 /** The launcher of this installation: `bin/tsops.cjs` above this module (bundled or not). */
-export function findLauncher(): string | undefined {
+export function findLauncher(io: Pick<Io, 'exists'>): string | undefined {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const candidate = path.join(dir, 'bin', 'tsops.cjs');
-    if (fs.existsSync(candidate)) return candidate;
+    if (io.exists(candidate)) return candidate;
     const parent = path.dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
   }
 }
 
-function realPath(p: string): string | undefined {
+function realPath(io: Pick<Io, 'realPath'>, p: string): string | undefined {
   try {
-    return fs.realpathSync(p);
+    return io.realPath(p);
   } catch {
     return undefined;
   }
@@ -35,12 +35,12 @@ export function shellQuote(s: string): string {
 }
 
 /** How git should start tsops, given the environment's PATH. */
-export function driverCommand(env: Readonly<Record<string, string | undefined>>, launcher = findLauncher()): string {
+export function driverCommand(io: Pick<Io, 'env' | 'exists' | 'realPath'>, launcher = findLauncher(io)): string {
   if (launcher === undefined) return 'tsops';
-  const mine = realPath(launcher);
-  for (const dir of (env['PATH'] ?? '').split(path.delimiter)) {
+  const mine = realPath(io, launcher);
+  for (const dir of (io.env['PATH'] ?? '').split(path.delimiter)) {
     if (dir === '') continue;
-    const onPath = realPath(path.join(dir, 'tsops'));
+    const onPath = realPath(io, path.join(dir, 'tsops'));
     if (onPath !== undefined && onPath === mine) return 'tsops';
     if (onPath !== undefined) break; // another tsops comes first on PATH: name this one exactly
   }

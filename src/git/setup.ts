@@ -113,7 +113,7 @@ export async function gitSetupCommand(ctx: CommandContext, options: GitSetupOpti
     patterns = derived.patterns;
   }
 
-  const cmd = driverCommand(ctx.io.env);
+  const cmd = driverCommand(ctx.io);
   const config = (key: string, value: string) => git(ctx, ['-C', top, 'config', '--local', key, value]);
   await config(`diff.${DRIVER}.textconv`, `${cmd} git textconv`);
   await config(`diff.${DRIVER}.cachetextconv`, 'false');

@@ -6,6 +6,7 @@ import { readFileUpTo } from './bounded-read.js';
 import { fdOutput } from './fd-output.js';
 import { readStdinLine } from './stdin-lines.js';
 import { runProcess } from './spawn.js';
+import { openNodeTerminal } from './terminal.js';
 import type { DirEntry, EntryInfo, Io, TerminationSignal } from './types.js';
 
 export function nodeIo(): Io {
@@ -38,6 +39,8 @@ export function nodeIo(): Io {
     run: (argv, options = {}) => runProcess(argv, options),
     trapSignals: trapProcessSignals,
     readLine: readStdinLine,
+    openTerminal: openNodeTerminal,
+    realPath: (p) => fs.realpathSync(p),
     listDir: listDirectory,
     readFileUpTo,
     tmpdir: () => os.tmpdir(),

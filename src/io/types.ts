@@ -54,6 +54,28 @@ export interface Output {
   readonly isTTY: boolean;
 }
 
+/** What a terminal reader is told: each chunk typed, the end of input, or an error. */
+export interface TerminalInput {
+  data(chunk: Uint8Array): void;
+  end(): void;
+  error(e: Error): void;
+}
+
+/**
+ * The controlling terminal, opened for one question (a passphrase, an age plugin's request):
+ * never stdin, which may carry the document, nor stdout, which may be a pipe to a file.
+ */
+export interface Terminal {
+  /** Show text on the terminal; throws when it went away. */
+  write(text: string): void;
+  /** Echo off, each key as it is typed (true); the terminal's own line editing (false). */
+  setRawMode(raw: boolean): void;
+  /** Start reading: what is typed goes to `to` until {@link close}. Called once. */
+  read(to: TerminalInput): void;
+  /** Stop reading, leave raw mode, close the device. Safe to call twice. */
+  close(): void;
+}
+
 export interface Io {
   readonly env: Readonly<Record<string, string | undefined>>;
   cwd(): string;
@@ -89,6 +111,13 @@ export interface Io {
    * `abort` fires first. Used for "press Enter to return to the editor".
    */
   readLine(abort?: AbortSignal): Promise<string | undefined>;
+  /**
+   * Open the controlling terminal (`/dev/tty`, or the device at `path`); throws when there is
+   * none or `path` is not a terminal. Raw mode is left if the process exits while it is on.
+   */
+  openTerminal(path?: string): Terminal;
+  /** The canonical absolute path of `p`, links resolved; throws when it does not exist. */
+  realPath(p: string): string;
   /** A directory's entries, unsorted. Used by repository-wide commands (`updatekeys --all`). */
   listDir(dir: string): DirEntry[];
   /** {@link readFile} that throws `tooBig()` past `max` bytes without reading further (key files). */

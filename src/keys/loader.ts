@@ -17,7 +17,7 @@ export interface CreateIdentityLoaderOptions {
  */
 export function createIdentityLoader(io: Io, options: CreateIdentityLoaderOptions = {}): IdentityLoader {
   return new IdentityLoader(io, {
-    askPassphrase: options.askPassphrase ?? terminalAskPassphrase(),
+    askPassphrase: options.askPassphrase ?? terminalAskPassphrase(io),
     sshSources: sshIdentitySources,
   });
 }

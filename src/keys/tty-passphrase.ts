@@ -3,9 +3,8 @@
  * carry the document being encrypted. The terminal is put in raw mode so nothing is echoed;
  * the little line editing a password prompt needs (backspace, Ctrl-U) is done here.
  */
-import * as fs from 'node:fs';
-import * as tty from 'node:tty';
 import { TsopsError, messageOf } from '../errors.js';
+import type { Io, Terminal } from '../io/types.js';
 
 /** Asks the user for a passphrase (terminal, agent…). Rejects when none can be had. */
 export type AskPassphrase = (prompt: string) => Promise<string>;
@@ -121,54 +120,39 @@ let queue: Promise<unknown> = Promise.resolve();
  * asked one at a time. Rejects with TsopsError `NO_IDENTITY` when there is no terminal, and
  * `CANCELED` when the user presses Ctrl-C.
  */
-export function terminalAskPassphrase(options: TerminalPassphraseOptions = {}): AskPassphrase {
-  const ttyPath = options.ttyPath ?? '/dev/tty';
+export function terminalAskPassphrase(io: Pick<Io, 'openTerminal'>, options: TerminalPassphraseOptions = {}): AskPassphrase {
+  const ttyPath = options.ttyPath;
   return (prompt) => {
     const next = queue.then(
-      () => readFromTerminal(ttyPath, prompt),
-      () => readFromTerminal(ttyPath, prompt),
+      () => readFromTerminal(io, ttyPath, prompt),
+      () => readFromTerminal(io, ttyPath, prompt),
     );
     queue = next.catch(() => undefined);
     return next;
   };
 }
 
-function readFromTerminal(ttyPath: string, prompt: string): Promise<string> {
+function readFromTerminal(io: Pick<Io, 'openTerminal'>, ttyPath: string | undefined, prompt: string): Promise<string> {
   const subject = promptSubject(prompt);
-  if (process.platform === 'win32') return Promise.reject(noTerminalError(subject));
-  let fd: number;
+  let terminal: Terminal;
   try {
-    fd = fs.openSync(ttyPath, 'r+');
+    terminal = io.openTerminal(ttyPath);
   } catch (e) {
     return Promise.reject(noTerminalError(subject, e));
   }
-  if (!tty.isatty(fd)) {
-    fs.closeSync(fd);
-    return Promise.reject(noTerminalError(subject));
-  }
   return new Promise<string>((resolve, reject) => {
-    const input = new tty.ReadStream(fd);
     const entry = new PassphraseEntry();
-    const restore = (): void => {
-      try {
-        input.setRawMode(false);
-      } catch {
-        // the terminal went away
-      }
-    };
     let settled = false;
     const finish = (error: TsopsError | undefined): void => {
       if (settled) return;
       settled = true;
-      process.removeListener('exit', restore);
-      restore();
       try {
-        fs.writeSync(fd, '\n');
+        terminal.setRawMode(false);
+        terminal.write('\n');
       } catch {
         // nothing more to tell the terminal
       }
-      input.removeAllListeners('data');
-      input.destroy();
+      terminal.close();
       if (error) {
         entry.clear();
         reject(error);
@@ -178,20 +162,22 @@ function readFromTerminal(ttyPath: string, prompt: string): Promise<string> {
       entry.clear();
       resolve(value);
     };
-    process.once('exit', restore);
-    input.on('data', (chunk: Buffer) => {
-      const status = entry.feed(chunk);
-      chunk.fill(0);
-      if (status === 'done') finish(undefined);
-      else if (status === 'cancelled') finish(new TsopsError('CANCELED', `passphrase entry for ${subject} was cancelled`));
-    });
-    input.on('error', (e) => finish(noTerminalError(subject, e)));
-    input.on('end', () => finish(new TsopsError('CANCELED', `passphrase entry for ${subject} was cancelled: end of input`)));
     try {
-      input.setRawMode(true);
-      fs.writeSync(fd, `${prompt} `);
+      terminal.setRawMode(true);
+      terminal.write(`${prompt} `);
     } catch (e) {
       finish(new TsopsError('NO_IDENTITY', `could not prompt for the passphrase of ${subject}: ${messageOf(e)}`, { cause: e }));
+      return;
     }
+    terminal.read({
+      data: (chunk) => {
+        const status = entry.feed(chunk);
+        chunk.fill(0);
+        if (status === 'done') finish(undefined);
+        else if (status === 'cancelled') finish(new TsopsError('CANCELED', `passphrase entry for ${subject} was cancelled`));
+      },
+      error: (e) => finish(noTerminalError(subject, e)),
+      end: () => finish(new TsopsError('CANCELED', `passphrase entry for ${subject} was cancelled: end of input`)),
+    });
   });
 }

@@ -5,11 +5,14 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { driverCommand, findLauncher, shellQuote } from '../../src/git/launcher.js';
+import { fakeIo } from '../helpers/fake-io.js';
 import { binPath, tempDir } from '../helpers/paths.js';
+
+const withPath = (PATH: string | undefined) => fakeIo({ env: PATH === undefined ? {} : { PATH } }).io;
 
 describe('driverCommand', () => {
   it('finds this clone\'s launcher', () => {
-    assert.equal(findLauncher(), binPath);
+    assert.equal(findLauncher(fakeIo().io), binPath);
   });
 
   it('quotes a launcher path with spaces and quotes so the shell runs it', () => {
@@ -17,7 +20,7 @@ describe('driverCommand', () => {
     fs.mkdirSync(dir, { recursive: true });
     const launcher = path.join(dir, 'tsops.cjs');
     fs.writeFileSync(launcher, 'process.stdout.write(JSON.stringify(process.argv.slice(2)));\n');
-    const cmd = driverCommand({ PATH: '/nonexistent' }, launcher);
+    const cmd = driverCommand(withPath('/nonexistent'), launcher);
     assert.equal(cmd, `node ${shellQuote(launcher)}`);
     const r = spawnSync('/bin/sh', ['-c', `${cmd} git textconv 'a b.yaml'`], { encoding: 'utf8' });
     assert.equal(r.stdout, JSON.stringify(['git', 'textconv', 'a b.yaml']));
@@ -28,8 +31,8 @@ describe('driverCommand', () => {
     fs.symlinkSync(binPath, path.join(mine, 'tsops'));
     const other = tempDir();
     fs.writeFileSync(path.join(other, 'tsops'), '#!/bin/sh\n', { mode: 0o755 });
-    assert.equal(driverCommand({ PATH: `${mine}:/usr/bin` }), 'tsops');
-    assert.equal(driverCommand({ PATH: `${other}:${mine}` }), `node ${binPath}`);
-    assert.equal(driverCommand({}), `node ${binPath}`);
+    assert.equal(driverCommand(withPath(`${mine}:/usr/bin`)), 'tsops');
+    assert.equal(driverCommand(withPath(`${other}:${mine}`)), `node ${binPath}`);
+    assert.equal(driverCommand(withPath(undefined)), `node ${binPath}`);
   });
 });

@@ -1,10 +1,11 @@
 /**
  * The one Io for in-process tests: real files, clock and child processes (nodeIo), with the
- * environment, working directory, standard input, answers to questions and terminal flags set
- * by the test, and stdout and stderr recorded in the order they were written.
+ * environment, working directory, standard input, answers to questions, the controlling terminal
+ * and terminal flags set by the test, and stdout and stderr recorded in the order they were written.
  */
 import { nodeIo } from '../../src/io/node-io.js';
 import type { Io, Output } from '../../src/io/types.js';
+import type { ScriptedTerminal } from './scripted-terminal.js';
 
 export interface FakeIoSettings {
   /** The whole environment the command sees (default: {@link cleanEnv}). */
@@ -17,6 +18,8 @@ export interface FakeIoSettings {
   stdinIsTTY?: boolean;
   stdoutIsTTY?: boolean;
   stderrIsTTY?: boolean;
+  /** The controlling terminal; without one, opening it fails as where there is none. */
+  terminal?: ScriptedTerminal;
   /** Called at each write to stdout or stderr, to order output against other events. */
   onWrite?: (to: Stream, text: string) => void;
 }
@@ -76,6 +79,11 @@ export function fakeIo(settings: FakeIoSettings = {}): FakeIo {
       reads++;
       return answers.shift();
     },
+    openTerminal:
+      settings.terminal?.open ??
+      (() => {
+        throw new Error('no controlling terminal');
+      }),
   };
   return {
     io,

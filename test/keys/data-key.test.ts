@@ -6,7 +6,7 @@ import { generateHybridIdentity, generateIdentity, identityToRecipient } from 'a
 import type { AgeMasterKey, ForeignMasterKey, KeyGroup } from '../../src/core/keys-model.js';
 import { newMap } from '../../src/core/tree.js';
 import { ExitCode, TsopsError, isTsopsError } from '../../src/errors.js';
-import { nodeIo } from '../../src/io/node-io.js';
+import { fakeIo } from '../helpers/fake-io.js';
 import {
   decryptDataKeyWithIdentities,
   masterKeyName,
@@ -89,7 +89,7 @@ describe('unwrapDataKey on files written by sops', () => {
     const fx = fixtures.find((f) => f.name === path.join('humphd-sops-age', 'secret.enc.yaml'));
     assert.ok(fx);
     const loader = new IdentityLoader(
-      { ...nodeIo(), env: { SOPS_AGE_KEY_FILE: path.join(interopDir, 'humphd-sops-age', 'key.txt') } },
+      fakeIo({ env: { SOPS_AGE_KEY_FILE: path.join(interopDir, 'humphd-sops-age', 'key.txt') } }).io,
       { platform: 'linux' },
     );
     assert.equal(hex(await unwrapDataKey([fx.group], 0, loader)), fx.dataKeyHex);
@@ -259,7 +259,7 @@ describe('the data-key failure report (exit 128)', () => {
     const group = [...(wrapped.groups[0] as KeyGroup), pgpKey('85D77543B3D624B63CEA9E6DBC17301B491B3F21')];
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'keys.txt'), `# someone else\n${stranger.secret}\n`);
-    const io = { ...nodeIo(), env: { SOPS_AGE_KEY_FILE: path.join(dir, 'keys.txt'), SOPS_AGE_KEY: 'not-a-key', HOME: dir } };
+    const io = fakeIo({ env: { SOPS_AGE_KEY_FILE: path.join(dir, 'keys.txt'), SOPS_AGE_KEY: 'not-a-key', HOME: dir } }).io;
     const e = await failureOf(unwrapDataKey([group], 0, new IdentityLoader(io, { platform: 'linux' })));
     assert.equal(e.code, 'NO_IDENTITY');
     assert.equal(e.exitCode, ExitCode.CouldNotRetrieveKey);
@@ -284,7 +284,7 @@ describe('the data-key failure report (exit 128)', () => {
     const a = await newKey();
     const wrapped = await wrapDataKey([[a.recipient]], new Uint8Array(32), 0);
     const home = tempDir();
-    const e = await failureOf(unwrapDataKey(wrapped.groups, 0, new IdentityLoader({ ...nodeIo(), env: { HOME: home } }, { platform: 'linux' })));
+    const e = await failureOf(unwrapDataKey(wrapped.groups, 0, new IdentityLoader(fakeIo({ env: { HOME: home } }).io, { platform: 'linux' })));
     const flat = (e.details ?? '').replace(/\n\s+\| /g, ' ');
     assert.ok(
       flat.includes(
@@ -305,7 +305,7 @@ describe('the data-key failure report (exit 128)', () => {
     let asked = 0;
     const loader = () =>
       new IdentityLoader(
-        { ...nodeIo(), env: { SOPS_AGE_KEY: a.secret, SOPS_AGE_KEY_FILE: path.join(dir, 'locked.age') } },
+        fakeIo({ env: { SOPS_AGE_KEY: a.secret, SOPS_AGE_KEY_FILE: path.join(dir, 'locked.age') } }).io,
         {
           platform: 'linux',
           askPassphrase: async () => {

@@ -4,7 +4,7 @@ import { bech32 } from '@scure/base';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Encrypter, armor, generateHybridIdentity, generateIdentity, identityToRecipient } from 'age-encryption';
-import { nodeIo } from '../../src/io/node-io.js';
+import { fakeIo } from '../helpers/fake-io.js';
 import type { Io } from '../../src/io/types.js';
 import { unwrapKey, wrapKey } from '../../src/keys/age/master-key.js';
 import {
@@ -26,9 +26,9 @@ function tempDir(): string {
   return d;
 }
 
-/** A real Io whose environment is exactly `env` (plus PATH so commands resolve). */
+/** The test Io with exactly `env` (plus PATH so commands resolve). */
 function ioWith(env: Record<string, string | undefined>): Io {
-  return { ...nodeIo(), env: { PATH: process.env['PATH'], ...env } };
+  return fakeIo({ env: { PATH: process.env['PATH'], ...env } }).io;
 }
 
 async function newKey(): Promise<{ secret: string; recipient: string }> {

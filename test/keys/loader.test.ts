@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Encrypter, generateIdentity, identityToRecipient } from 'age-encryption';
-import { nodeIo } from '../../src/io/node-io.js';
+import { fakeIo } from '../helpers/fake-io.js';
 import type { Io } from '../../src/io/types.js';
 import { parseAgeRecipient } from '../../src/keys/age/master-key.js';
 import { unwrapDataKey, wrapDataKey } from '../../src/keys/data-key.js';
@@ -14,7 +14,7 @@ import { readFixtureGroup } from './interop-fixtures.js';
 import { goAgeEd25519 } from './ssh/test-keys.js';
 
 function ioWith(env: Record<string, string | undefined>): Io {
-  return { ...nodeIo(), env: { PATH: process.env['PATH'], ...env } };
+  return fakeIo({ env: { PATH: process.env['PATH'], ...env } }).io;
 }
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');

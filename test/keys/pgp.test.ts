@@ -9,7 +9,7 @@ import { generateIdentity, identityToRecipient } from 'age-encryption';
 import type { KeyGroup } from '../../src/core/keys-model.js';
 import { getKey } from '../../src/core/tree.js';
 import { isTsopsError } from '../../src/errors.js';
-import { nodeIo } from '../../src/io/node-io.js';
+import { fakeIo } from '../helpers/fake-io.js';
 import type { Io } from '../../src/io/types.js';
 import { unwrapDataKeyPayloads, wrapDataKey } from '../../src/keys/data-key.js';
 import { FixedIdentities } from '../../src/keys/identities.js';
@@ -62,7 +62,7 @@ describe('fingerprints', () => {
 
 describe('wrapping for PGP keys with gpg', { skip: pgpSkip }, () => {
   const home = pgpSkip ? '' : gnupgHome([sopsTestKeyFile]);
-  const io: Io = { ...nodeIo(), env: { ...process.env, GNUPGHOME: home }, stdinIsTTY: false, now: () => new Date('2026-05-01T10:00:00Z') };
+  const io: Io = fakeIo({ env: { ...process.env, GNUPGHOME: home }, now: new Date('2026-05-01T10:00:00Z') }).io;
   const gpg = new GnuPG(io);
   /** The real gpg, counting its decryptions, to see the order keys are tried in. */
   const counting = (): PgpService & { decrypts: number } => {

@@ -1,10 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { TsopsError } from '../../src/errors.js';
 import { PassphraseEntry, promptSubject, terminalAskPassphrase } from '../../src/keys/tty-passphrase.js';
-import { tempDir } from '../helpers/paths.js';
+import { fakeIo } from '../helpers/fake-io.js';
+import { ScriptedTerminal } from '../helpers/scripted-terminal.js';
 
 const bytes = (s: string): Uint8Array => Buffer.from(s, 'utf8');
 
@@ -66,28 +65,49 @@ describe('promptSubject', () => {
   });
 });
 
-describe('terminalAskPassphrase without a terminal', () => {
-  const isNoTerminal = (subject: string) => (e: unknown) =>
-    e instanceof TsopsError &&
-    e.code === 'NO_IDENTITY' &&
-    e.message === `a passphrase is needed for ${subject} but there is no terminal to ask it on` &&
-    /SSH_TO_AGE_PASSPHRASE/.test(e.hint ?? '');
+describe('terminalAskPassphrase on a terminal', () => {
+  const ask = (terminal: ScriptedTerminal) => terminalAskPassphrase(fakeIo({ terminal }).io);
 
-  it('rejects when the terminal device cannot be opened', async () => {
-    const ask = terminalAskPassphrase({ ttyPath: path.join(tempDir(), 'no-tty') });
-    await assert.rejects(ask('Enter passphrase for "/k":'), isNoTerminal('"/k"'));
+  it('prompts with echo off and returns what was typed, edited, at Enter', async () => {
+    const t = new ScriptedTerminal([{ typed: ['hun', 'tre\x7f\x7fer', '2', '\r', 'after'] }]);
+    assert.equal(await ask(t)('Enter passphrase for "/k":'), 'hunter2');
+    assert.equal(t.shown, 'Enter passphrase for "/k": \n', 'the prompt, then a line end; nothing typed is echoed');
+    assert.deepEqual(t.rawModes, [true, false]);
+    assert.deepEqual([t.opens, t.closes], [1, 1]);
   });
 
-  it('rejects when the device is not a terminal', async () => {
-    const file = path.join(tempDir(), 'plain');
-    fs.writeFileSync(file, 'hunter2\n');
-    const ask = terminalAskPassphrase({ ttyPath: file });
-    await assert.rejects(ask('Enter passphrase for "/k":'), isNoTerminal('"/k"'));
+  it('Ctrl-C cancels the entry, with raw mode off and the terminal closed', async () => {
+    const t = new ScriptedTerminal([{ typed: ['hunt', '\x03', 'er2\r'] }]);
+    await assert.rejects(ask(t)('Enter passphrase for "/k":'), (e: unknown) => {
+      assert.ok(e instanceof TsopsError);
+      assert.equal(e.code, 'CANCELED');
+      assert.equal(e.message, 'passphrase entry for "/k" was cancelled');
+      assert.ok(!e.message.includes('hunt'), 'nothing typed in the message');
+      return true;
+    });
+    assert.deepEqual(t.rawModes, [true, false]);
+    assert.equal(t.closes, 1);
   });
 
-  it('keeps answering after a rejection (prompts are queued, not stuck)', async () => {
-    const ask = terminalAskPassphrase({ ttyPath: path.join(tempDir(), 'no-tty') });
-    await assert.rejects(ask('Enter passphrase for "a":'), isNoTerminal('"a"'));
-    await assert.rejects(ask('Enter passphrase for "b":'), isNoTerminal('"b"'));
+  it('the end of input cancels the entry', async () => {
+    const t = new ScriptedTerminal([{ typed: ['hunt'], end: true }]);
+    await assert.rejects(ask(t)('Enter passphrase for "/k":'), (e: unknown) => e instanceof TsopsError && e.code === 'CANCELED' && /end of input/.test(e.message));
+    assert.deepEqual([t.rawModes, t.closes], [[true, false], 1]);
+  });
+
+  it('two prompts at once are asked one after the other', async () => {
+    const t = new ScriptedTerminal([{ typed: ['one\r'] }, { typed: ['two\r'] }]);
+    const a = ask(t);
+    const [first, second] = await Promise.all([a('Enter passphrase for "a":'), a('Enter passphrase for "b":')]);
+    assert.deepEqual([first, second], ['one', 'two']);
+    assert.equal(t.shown, 'Enter passphrase for "a": \nEnter passphrase for "b": \n');
+    assert.deepEqual(t.events.map((e) => e[0]).filter((k) => k === 'open' || k === 'close'), ['open', 'close', 'open', 'close']);
+  });
+
+  it('without a terminal it is the no-terminal error', async () => {
+    await assert.rejects(
+      terminalAskPassphrase(fakeIo().io)('Enter passphrase for "/k":'),
+      (e: unknown) => e instanceof TsopsError && e.code === 'NO_IDENTITY' && /no terminal to ask it on/.test(e.message),
+    );
   });
 });

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { generateIdentity, identityToRecipient } from 'age-encryption';
 import type { KeyGroup } from '../../../src/core/keys-model.js';
 import { TsopsError } from '../../../src/errors.js';
-import { nodeIo } from '../../../src/io/node-io.js';
+import { fakeIo } from '../../helpers/fake-io.js';
 import type { Io } from '../../../src/io/types.js';
 import { unwrapDataKey, wrapDataKey } from '../../../src/keys/data-key.js';
 import { IdentityLoader, type SourceOutcome } from '../../../src/keys/identities.js';
@@ -33,8 +33,7 @@ function edKey(name = 'ed', passphrase = ''): GeneratedKey {
 const rsaKey = (): GeneratedKey => cache.get('rsa') ?? cache.set('rsa', writeKey(dir, 'rsa', goAgeRsa)).get('rsa')!;
 
 function ioWith(env: Record<string, string | undefined>, cwd?: string): Io {
-  const real = nodeIo();
-  return { ...real, env: { PATH: process.env['PATH'], HOME: '/nonexistent-tsops-home', ...env }, cwd: () => cwd ?? real.cwd() };
+  return fakeIo({ env: { PATH: process.env['PATH'], HOME: '/nonexistent-tsops-home', ...env }, cwd }).io;
 }
 
 function loaderWith(io: Io, askPassphrase?: (prompt: string) => Promise<string>): IdentityLoader {

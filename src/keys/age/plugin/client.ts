@@ -14,12 +14,15 @@ import { printable, withPlugin } from './connection.js';
 import type { PluginConnection } from './connection.js';
 import type { PluginKey } from './names.js';
 import { pluginBinary } from './names.js';
+import { nodeIo } from '../../../io/node-io.js';
 import { terminalPluginUi } from './terminal-ui.js';
 import type { PluginUi } from './terminal-ui.js';
 import type { WireStanza } from './wire.js';
 
+// Plugin keys are parsed from plain strings wherever recipients are read, so no command's Io
+// reaches this far: the requests of a plugin are answered on the process's own terminal.
 let defaultUi: PluginUi | undefined;
-const ui = (): PluginUi => (defaultUi ??= terminalPluginUi());
+const ui = (): PluginUi => (defaultUi ??= terminalPluginUi(nodeIo()));
 
 const INDEX = /^(0|[1-9][0-9]{0,8})$/;
 

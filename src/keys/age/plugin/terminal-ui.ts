@@ -5,9 +5,8 @@
  * document. Secrets are typed with echo off. Without a terminal each request fails (the plugin
  * is told `fail`) and tsops says why on stderr.
  */
-import * as fs from 'node:fs';
-import * as tty from 'node:tty';
 import { TsopsError, isTsopsError } from '../../../errors.js';
+import type { Io, Terminal } from '../../../io/types.js';
 import { terminalAskPassphrase } from '../../tty-passphrase.js';
 import { printable } from './connection.js';
 
@@ -22,87 +21,77 @@ export interface PluginUi {
 export interface TerminalUiOptions {
   /** The terminal device; `/dev/tty` by default. */
   ttyPath?: string;
-  /** Where to say that a request could not be shown (tsops' stderr). */
-  warn?: (line: string) => void;
 }
 
-function openTerminal(ttyPath: string): number | undefined {
-  if (process.platform === 'win32') return undefined;
-  let fd: number;
+/** What the terminal UI needs of the Io: the terminal, and stderr to say that there is none. */
+export type TerminalUiIo = Pick<Io, 'openTerminal' | 'stderr'>;
+
+function openTerminal(io: TerminalUiIo, ttyPath: string | undefined): Terminal | undefined {
   try {
-    fd = fs.openSync(ttyPath, 'r+');
+    return io.openTerminal(ttyPath);
   } catch {
     return undefined;
   }
-  if (!tty.isatty(fd)) {
-    fs.closeSync(fd);
-    return undefined;
-  }
-  return fd;
 }
 
-/**
- * One line typed with echo on (the terminal's own line editing), without its line end; undefined
- * without a terminal. The stream owns the descriptor and closes it.
- */
-function readTerminalLine(ttyPath: string, prompt: string): Promise<string | undefined> {
-  const fd = openTerminal(ttyPath);
-  if (fd === undefined) return Promise.resolve(undefined);
+/** One line typed with echo on (the terminal's own line editing), without its line end; undefined without a terminal. */
+function readTerminalLine(io: TerminalUiIo, ttyPath: string | undefined, prompt: string): Promise<string | undefined> {
+  const terminal = openTerminal(io, ttyPath);
+  if (terminal === undefined) return Promise.resolve(undefined);
   return new Promise((resolve, reject) => {
-    const input = new tty.ReadStream(fd);
     let text = '';
     const done = (error: Error | undefined): void => {
-      input.removeAllListeners('data');
-      input.destroy();
+      terminal.close();
       if (error) reject(error);
       else resolve(text);
     };
-    input.on('data', (chunk: Buffer) => {
-      text += chunk.toString('utf8');
-      const nl = text.search(/[\r\n]/);
-      if (nl >= 0) {
-        text = text.slice(0, nl);
-        done(undefined);
-      }
-    });
-    input.on('end', () => done(new TsopsError('CANCELED', 'input ended')));
-    input.on('error', (e) => done(e));
     try {
-      fs.writeSync(fd, prompt);
+      terminal.write(prompt);
     } catch (e) {
       done(e as Error);
+      return;
     }
+    terminal.read({
+      data: (chunk) => {
+        text += Buffer.from(chunk).toString('utf8');
+        const nl = text.search(/[\r\n]/);
+        if (nl >= 0) {
+          text = text.slice(0, nl);
+          done(undefined);
+        }
+      },
+      end: () => done(new TsopsError('CANCELED', 'input ended')),
+      error: (e) => done(e),
+    });
   });
 }
 
 /** The terminal UI of a tsops run. */
-export function terminalPluginUi(options: TerminalUiOptions = {}): PluginUi {
-  const ttyPath = options.ttyPath ?? '/dev/tty';
-  const warn =
-    options.warn ??
-    ((line: string) => {
-      try {
-        fs.writeSync(2, `${line}\n`);
-      } catch {
-        // stderr is gone: the plugin still gets its answer
-      }
-    });
+export function terminalPluginUi(io: TerminalUiIo, options: TerminalUiOptions = {}): PluginUi {
+  const ttyPath = options.ttyPath;
+  const warn = (line: string): void => {
+    try {
+      io.stderr.write(`${line}\n`);
+    } catch {
+      // stderr is gone: the plugin still gets its answer
+    }
+  };
   const noTerminal = (binary: string, what: string): undefined => {
     warn(`tsops: ${binary} ${what}, but there is no terminal to ask on; answering that it failed`);
     return undefined;
   };
-  const askSecret = terminalAskPassphrase({ ttyPath });
+  const askSecret = terminalAskPassphrase(io, { ttyPath });
   return {
     async message(binary, text) {
-      const fd = openTerminal(ttyPath);
-      if (fd === undefined) return noTerminal(binary, 'has a message to show') ?? false;
+      const terminal = openTerminal(io, ttyPath);
+      if (terminal === undefined) return noTerminal(binary, 'has a message to show') ?? false;
       try {
-        fs.writeSync(fd, `${binary}: ${printable(text)}\n`);
+        terminal.write(`${binary}: ${printable(text)}\n`);
         return true;
       } catch {
         return false;
       } finally {
-        fs.closeSync(fd);
+        terminal.close();
       }
     },
     async confirm(binary, text, yes, no) {
@@ -111,7 +100,7 @@ export function terminalPluginUi(options: TerminalUiOptions = {}): PluginUi {
       const choices = n === undefined ? ` (press enter for "${y}")` : ` (1 for "${y}", 2 for "${n}")`;
       try {
         for (let attempt = 0; attempt < 3; attempt++) {
-          const answer = await readTerminalLine(ttyPath, `${binary}: ${printable(text)}${choices} `);
+          const answer = await readTerminalLine(io, ttyPath, `${binary}: ${printable(text)}${choices} `);
           if (answer === undefined) return noTerminal(binary, 'asks for a confirmation');
           if (n === undefined) return true;
           const a = answer.trim();
@@ -135,7 +124,7 @@ export function terminalPluginUi(options: TerminalUiOptions = {}): PluginUi {
         }
       }
       try {
-        const answer = await readTerminalLine(ttyPath, `${prompt} `);
+        const answer = await readTerminalLine(io, ttyPath, `${prompt} `);
         return answer ?? noTerminal(binary, 'asks for a value');
       } catch {
         return undefined;
