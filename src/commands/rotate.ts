@@ -193,10 +193,9 @@ export async function rotateFilesCommand(ctx: CommandContext, files: string[], o
       hint: 'use `tsops rotate -i FILE…`, or rotate one file at a time to stdout',
     });
   }
-  // A file whose MAC follows the old rule asks on a terminal (see mac-rule.ts), and its question
-  // must not wait behind held output: such runs go one file after another.
-  const mayAsk = ctx.io.stdinIsTTY && !first.acceptLegacyMac;
-  if (files.length > 1 && first.inPlace && !mayAsk) {
+  // Written behind: a file whose MAC follows the old rule may still ask on a terminal (see
+  // mac-rule.ts); its context lets the earlier files' output out first.
+  if (files.length > 1 && first.inPlace) {
     await forEachFileWritingBehind(ctx, files, first, async (fileCtx, file) => {
       const { out, input } = await rotateFile(fileCtx, options(file));
       return () => writeInPlaceAsync(fileCtx, out, input);

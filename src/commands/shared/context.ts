@@ -42,13 +42,20 @@ export class CommandContext {
    * This run (flags, config, identity loader) speaking through another Io, e.g. one that holds a
    * file's messages back until its write is done.
    */
-  withIo(io: Io): CommandContext {
+  withIo(io: Io, beforeAsking?: () => Promise<void>): CommandContext {
     const other = new CommandContext(io, this.global);
+    if (beforeAsking !== undefined) other.beforeAsking = beforeAsking;
     // Loaded once for the whole run, even when the first file to need it has a context of its own.
     other.parent = this.parent ?? this;
     other.loader = this.identities();
     return other;
   }
+
+  /**
+   * Awaited before a question is put on stdin's terminal: a context whose output is held (see
+   * withIo) first lets the output before it out, so the question shows in its place.
+   */
+  beforeAsking: () => Promise<void> = () => Promise.resolve();
 
   /** Absolute form of a user-given path. */
   absolute(p: string): string {

@@ -47,6 +47,7 @@ export class LegacyMacCheck {
     if (this.lists === undefined || !policy.rewrites || policy.accepted) return;
     const where = this.name === '' ? 'the file' : this.name;
     if (policy.interactive !== false && this.ctx.io.stdinIsTTY) {
+      await this.ctx.beforeAsking();
       for (;;) {
         // stderr: stdout may be the command's output
         this.ctx.io.stderr.write(`Re-encrypt ${where} under the current MAC, keeping the comments as they are? (y/n): `);

@@ -6,6 +6,7 @@ import type { CommandContext } from './context.js';
  * nothing else; `yes`/`no` are taken too). Undefined at the end of input.
  */
 export async function askYesNo(ctx: CommandContext, prompt: string): Promise<boolean | undefined> {
+  await ctx.beforeAsking();
   for (;;) {
     ctx.io.stdout.write(prompt);
     const line = await ctx.io.readLine();

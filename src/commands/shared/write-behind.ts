@@ -10,16 +10,20 @@ import type { CommandContext } from './context.js';
 
 type Held = { to: Output; data: string | Uint8Array };
 
-/** One held stream: its writes are queued for the parent's stream. */
+/** One held stream: its writes are queued for the parent's stream, or pass straight on once live. */
 class HeldStream implements Output {
   constructor(
     private readonly to: Output,
-    private readonly parts: Held[],
+    private readonly held: { parts: Held[]; live: boolean },
   ) {}
 
   write(data: string | Uint8Array): void {
+    if (this.held.live) {
+      this.to.write(data);
+      return;
+    }
     // a copy: Buffer's slice() would share the caller's memory
-    this.parts.push({ to: this.to, data: typeof data === 'string' ? data : Uint8Array.prototype.slice.call(data) });
+    this.held.parts.push({ to: this.to, data: typeof data === 'string' ? data : Uint8Array.prototype.slice.call(data) });
   }
 
   get isTTY(): boolean {
@@ -30,19 +34,25 @@ class HeldStream implements Output {
 /** An Io whose stdout and stderr writes are kept, in order, until released. */
 export class HeldOutput {
   readonly io: Io;
-  #parts: Held[] = [];
+  #held: { parts: Held[]; live: boolean } = { parts: [], live: false };
 
   constructor(parent: Io) {
     // Everything else is the parent's, looked up through the prototype (its getters stay lazy).
     this.io = Object.create(parent, {
-      stdout: { value: new HeldStream(parent.stdout, this.#parts) },
-      stderr: { value: new HeldStream(parent.stderr, this.#parts) },
+      stdout: { value: new HeldStream(parent.stdout, this.#held) },
+      stderr: { value: new HeldStream(parent.stderr, this.#held) },
     }) as Io;
   }
 
   release(): void {
-    const parts = this.#parts.splice(0);
+    const parts = this.#held.parts.splice(0);
     for (const p of parts) p.to.write(p.data);
+  }
+
+  /** Write out what is held, and let later writes through at once. */
+  goLive(): void {
+    this.release();
+    this.#held.live = true;
   }
 }
 
@@ -67,7 +77,13 @@ export class WriteBehind {
    */
   async add(prepare: (ctx: CommandContext) => Promise<PreparedWrite>, onError: (ctx: CommandContext, e: unknown) => void): Promise<void> {
     const held = new HeldOutput(this.#ctx.io);
-    const ctx = this.#ctx.withIo(held.io);
+    const earlier = this.#tail;
+    // A question must be seen: the files before this one finish and print first, then this
+    // file's output goes straight through.
+    const ctx = this.#ctx.withIo(held.io, async () => {
+      await earlier;
+      held.goLive();
+    });
     let finished: Promise<void>;
     try {
       const write = await prepare(ctx);
