@@ -13,7 +13,9 @@ const requireHere = createRequire(path.join(root, 'package.json'));
 // passphrases), re2js (regex selectors and path_regex only), child_process (commands that run a
 // program; commander imports it too) and tty (terminals).
 // Each import of one of these gets a stand-in whose exports load the real module on first use:
-// this is tsops' one way of deferring a module.
+// this is tsops' one way of deferring a module. With TSOPS_TRACE_DEFERRED=1 in the environment,
+// each stand-in says on stderr when it loads its module (`tsops: deferred module loaded: yaml`),
+// so a test can tell which ones a command needed.
 const deferred = [
   { spec: 'yaml' },
   { spec: '@noble/curves/ed25519.js' },
@@ -46,7 +48,11 @@ const deferInit = {
       const names = await exportNames(args.path);
       const contents = [
         'let real;',
-        `const load = () => (real ??= require(${JSON.stringify(args.path)}));`,
+        `const load = () => {`,
+        `  if (real === undefined && process.env.TSOPS_TRACE_DEFERRED === '1') process.stderr.write(${JSON.stringify(`tsops: deferred module loaded: ${args.path}
+`)});`,
+        `  return (real ??= require(${JSON.stringify(args.path)}));`,
+        '};',
         `for (const name of ${JSON.stringify(names)}) {`,
         '  Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });',
         '}',

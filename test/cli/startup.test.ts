@@ -37,3 +37,33 @@ test('decrypting a small file to a pipe loads neither child_process, net nor tty
   assert.ok(loaded.has('NativeModule crypto'), 'the record lists the modules decrypt needs');
   for (const name of ['child_process', 'net', 'tty']) assert.ok(!loaded.has(`NativeModule ${name}`), `${name} was loaded`);
 });
+
+test('decrypting a small file beside a sops-nix style .sops.yaml does not load the yaml library', onNode, async () => {
+  const dir = tempDir();
+  const key = await generateAgeKeyFile({ pq: false, now: new Date() });
+  const keys = path.join(dir, 'keys.txt');
+  fs.writeFileSync(keys, key.text);
+  fs.mkdirSync(path.join(dir, 'secrets'));
+  const plain = path.join(dir, 'secrets', 'app.yaml');
+  fs.writeFileSync(plain, 'user: alice\npassword: hunter2\n');
+  const rules = `creation_rules:\n  - path_regex: secrets/[^/]+\\.yaml$\n    key_groups:\n      - age:\n          - *admin\n`;
+  // Recipients under anchors, with comments: the layout the fast reader is for.
+  fs.writeFileSync(path.join(dir, '.sops.yaml'), `keys:\n  # people\n  - &admin ${key.recipient} # alice\n${rules}`);
+  const env = cleanEnv({ SOPS_AGE_KEY_FILE: keys, TSOPS_TRACE_DEFERRED: '1' });
+  const enc = await runCli(['encrypt', 'secrets/app.yaml'], { env, cwd: dir });
+  assert.equal(enc.code, 0, enc.stderr);
+  const file = path.join(dir, 'secrets', 'app.enc.yaml');
+  fs.writeFileSync(file, enc.stdout);
+
+  const r = await runCli(['decrypt', 'secrets/app.enc.yaml'], { env, cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.toString(), 'user: alice\npassword: hunter2\n');
+  const loaded = (stderr: string): string[] => stderr.split('\n').filter((l) => l.startsWith('tsops: deferred module loaded: '));
+  assert.ok(!loaded(r.stderr.toString()).includes('tsops: deferred module loaded: yaml'), r.stderr.toString());
+
+  // The check can fail: a flow list of aliases is the library's to read, and its load is seen.
+  fs.writeFileSync(path.join(dir, '.sops.yaml'), `keys:\n  - &admin ${key.recipient}\ncreation_rules:\n  - age: [*admin]\n`);
+  const viaLibrary = await runCli(['decrypt', 'secrets/app.enc.yaml'], { env, cwd: dir });
+  assert.equal(viaLibrary.code, 0, viaLibrary.stderr);
+  assert.ok(loaded(viaLibrary.stderr.toString()).includes('tsops: deferred module loaded: yaml'), viaLibrary.stderr.toString());
+});
