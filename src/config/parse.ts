@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import { TsopsError, messageOf } from '../errors.js';
-import { compileGoRegex } from '../core/regex.js';
+import { compileGoRegex, type GoRegex } from '../core/regex.js';
 import { SELECTOR_KINDS, type Selector } from '../core/keys-model.js';
 import type { Io } from '../io/types.js';
 import { ConfigYamlError, readConfigFast, readConfigWithLibrary, type ConfigDocument } from './config-document.js';
@@ -145,11 +145,22 @@ function parseRule(item: ListItem, file: string): CreationRule {
   const rule: CreationRule = { index, keyGroups: [], shamirThreshold, macOnlyEncrypted };
   if (pathRegex !== '') {
     rule.pathRegex = pathRegex;
-    try {
-      rule.regex = compileGoRegex(pathRegex);
-    } catch (e) {
-      rule.regexError = configError(file, `${at}.path_regex: can not compile regexp: ${messageOf(e)}`, e);
-    }
+    // Compiled when first asked for: a command that matches no rule (decrypt reads the file only
+    // for its stores settings) need not load the regex engine.
+    let compiled: { regex?: GoRegex; error?: TsopsError } | undefined;
+    const compile = (): { regex?: GoRegex; error?: TsopsError } => {
+      if (compiled !== undefined) return compiled;
+      try {
+        compiled = { regex: compileGoRegex(pathRegex) };
+      } catch (e) {
+        compiled = { error: configError(file, `${at}.path_regex: can not compile regexp: ${messageOf(e)}`, e) };
+      }
+      return compiled;
+    };
+    Object.defineProperties(rule, {
+      regex: { enumerable: true, get: () => compile().regex },
+      regexError: { enumerable: true, get: () => compile().error },
+    });
   }
   // What sops checks in configFromRule, i.e. only for the rule that matched.
   try {
