@@ -11,10 +11,17 @@ const Module = require('node:module');
 const bundle = path.join(__dirname, '..', 'dist', 'bundle', 'tsops.cjs');
 const argv = process.argv.slice(2);
 
+// One cache per command: each holds what its command compiled on its first run, so a decrypt
+// neither compiles what the first command run after installing did not need, nor loads what an
+// edit or an updatekeys compiled. Any other command line shares one cache.
+const CACHED_COMMANDS = ['decrypt', 'encrypt', 'edit', 'rotate', 'updatekeys', 'set', 'unset', 'exec-env', 'exec-file', 'filestatus', 'groups', 'keygen', 'ssh-to-age', 'git', 'recipients'];
+
 function runBundle() {
   // V8 checks a cache against the source's length, not its content: key it to this very build.
   const { size, mtimeMs } = fs.statSync(bundle);
-  const cacheFile = `${bundle}.${size}-${Math.floor(mtimeMs)}.cache`;
+  const build = `${path.basename(bundle)}.${size}-${Math.floor(mtimeMs)}.`;
+  const command = CACHED_COMMANDS.includes(argv[0]) ? argv[0] : 'other';
+  const cacheFile = path.join(path.dirname(bundle), `${build}${command}.cache`);
   let cachedData;
   try {
     cachedData = fs.readFileSync(cacheFile);
@@ -32,8 +39,9 @@ function runBundle() {
         fs.writeFileSync(tmp, script.createCachedData());
         fs.renameSync(tmp, cacheFile);
         const dir = path.dirname(bundle);
+        // Caches of earlier builds go; this build's other commands keep theirs.
         for (const name of fs.readdirSync(dir)) {
-          if (name.endsWith('.cache') && path.join(dir, name) !== cacheFile) fs.rmSync(path.join(dir, name), { force: true });
+          if (name.endsWith('.cache') && !name.startsWith(build)) fs.rmSync(path.join(dir, name), { force: true });
         }
       } catch {
         // a read-only installation: run without a cache

@@ -7,8 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { generateAgeKeyFile } from '../../src/keys/age/keygen.js';
-import { standaloneBin, tempDir } from '../helpers/paths.js';
+import { repoRoot, standaloneBin, tempDir } from '../helpers/paths.js';
 import { cleanEnv, runCli } from '../helpers/run.js';
 
 // Node's module load list is what this checks; the standalone binary has no such list.
@@ -67,4 +68,32 @@ test('decrypting a small file beside a sops-nix style .sops.yaml loads neither t
   const viaLibrary = await runCli(['decrypt', 'secrets/app.enc.yaml'], { env, cwd: dir });
   assert.equal(viaLibrary.code, 0, viaLibrary.stderr);
   assert.ok(loaded(viaLibrary.stderr.toString()).includes('tsops: deferred module loaded: yaml'), viaLibrary.stderr.toString());
+});
+
+test('the launcher keeps one code cache per command and drops those of an earlier build', onNode, async () => {
+  // A copy of the launcher and the bundle, so the caches this writes are its own.
+  const root = tempDir();
+  fs.mkdirSync(path.join(root, 'bin'));
+  fs.mkdirSync(path.join(root, 'dist', 'bundle'), { recursive: true });
+  fs.copyFileSync(path.join(repoRoot, 'bin', 'tsops.cjs'), path.join(root, 'bin', 'tsops.cjs'));
+  const bundle = path.join(root, 'dist', 'bundle', 'tsops.cjs');
+  fs.copyFileSync(path.join(repoRoot, 'dist', 'bundle', 'tsops.cjs'), bundle);
+  const file = path.join(root, 'plain.yaml');
+  fs.writeFileSync(file, 'a: 1\n');
+  const run = (args: string[]) => execFileSync(process.execPath, [path.join(root, 'bin', 'tsops.cjs'), ...args], { env: cleanEnv() as NodeJS.ProcessEnv }).toString();
+  const caches = () => fs.readdirSync(path.dirname(bundle)).filter((n) => n.endsWith('.cache')).map((n) => n.replace(/^tsops\.cjs\.\d+-\d+\./, '')).sort();
+
+  assert.equal(run(['filestatus', file]), '{"encrypted":false}\n');
+  assert.match(run(['--version']), /^tsops /);
+  assert.deepEqual(caches(), ['filestatus.cache', 'other.cache']);
+  // A run that finds its cache reads it and writes nothing.
+  assert.equal(run(['filestatus', file]), '{"encrypted":false}\n');
+  assert.deepEqual(caches(), ['filestatus.cache', 'other.cache']);
+
+  // A new build (another mtime): its first run drops the old build's caches.
+  const later = new Date(Date.now() + 60_000);
+  fs.utimesSync(bundle, later, later);
+  assert.equal(run(['filestatus', file]), '{"encrypted":false}\n');
+  assert.deepEqual(caches(), ['filestatus.cache']);
+  assert.ok(fs.readdirSync(path.dirname(bundle)).every((n) => !n.endsWith('.cache') || n.startsWith(`tsops.cjs.${fs.statSync(bundle).size}-${Math.floor(fs.statSync(bundle).mtimeMs)}.`)));
 });
