@@ -1,6 +1,7 @@
 // Bundles the compiled CLI into one CommonJS file, dist/bundle/tsops.cjs, for fast start-up:
 // one file instead of ~150 ES modules, minified. bin/tsops.cjs runs it with a V8 code cache.
 // The library (dist/src/index.js) stays unbundled.
+import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { build } from 'esbuild';
@@ -66,9 +67,11 @@ const deferInit = {
 // needs only the CLI (npm run demo, npm pack) skips compiling the test suite.
 const fromSource = process.argv.includes('--from-source');
 
-await build({
+const outfile = path.join(root, 'dist', 'bundle', 'tsops.cjs');
+const result = await build({
   entryPoints: [fromSource ? 'src/cli-run.ts' : 'dist/src/cli-run.js'],
-  outfile: 'dist/bundle/tsops.cjs',
+  outfile,
+  write: false,
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -81,3 +84,30 @@ await build({
   define: { 'import.meta.url': '__tsopsBundleUrl' },
   banner: { js: 'var __tsopsBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
 });
+
+// Each `import * as fs from 'node:fs'` becomes a copy of the module, a getter per export, made
+// when the bundle loads: 30 copies of node:path, node:fs and node:os cost over a millisecond of
+// start-up. The sources use these modules only as namespaces, so each copy can be the module
+// itself. The copies are found as calls of one helper (esbuild's __toESM, minified), one per
+// namespace import in the sources; anything else (a default import, which needs the copy's
+// `default`) stops the build.
+const NAMESPACE_COPY = /([A-Za-z_$][\w$]*)\(require\("(node:(?:fs|path|os))"\),1\)/g;
+const sources = sourceFiles(path.join(root, fromSource ? 'src' : path.join('dist', 'src'))).map((f) => fs.readFileSync(f, 'utf8'));
+const namespaceImports = sources.reduce((n, text) => n + (text.match(/^import \* as [\w$]+ from 'node:(?:fs|path|os)';$/gm)?.length ?? 0), 0);
+const otherImports = sources.some((text) => /^import [^*\n]*from 'node:(?:fs|path|os)'/m.test(text));
+let code = result.outputFiles[0].text;
+const calls = [...code.matchAll(NAMESPACE_COPY)];
+if (otherImports || calls.length !== namespaceImports || new Set(calls.map((m) => m[1])).size > 1) {
+  throw new Error(`bundle: node:fs, node:path and node:os must be imported as namespaces (import * as); found ${calls.length} copies for ${namespaceImports} imports`);
+}
+code = code.replace(NAMESPACE_COPY, 'require("$2")');
+fs.mkdirSync(path.dirname(outfile), { recursive: true });
+fs.writeFileSync(outfile, code);
+
+function sourceFiles(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return sourceFiles(p);
+    return /\.(ts|js)$/.test(e.name) && !e.name.endsWith('.d.ts') ? [p] : [];
+  });
+}
