@@ -91,7 +91,7 @@ const result = await build({
 // itself. The copies are found as calls of one helper (esbuild's __toESM, minified), one per
 // namespace import in the sources; anything else (a default import, which needs the copy's
 // `default`) stops the build.
-const NAMESPACE_COPY = /([A-Za-z_$][\w$]*)\(require\("(node:(?:fs|path|os))"\),1\)/g;
+const NAMESPACE_COPY = /([A-Za-z_$][\w$]*)\(require\("(node:(?:fs|path|os))"\),\s*1\)/g;
 const sources = sourceFiles(path.join(root, fromSource ? 'src' : path.join('dist', 'src'))).map((f) => fs.readFileSync(f, 'utf8'));
 const namespaceImports = sources.reduce((n, text) => n + (text.match(/^import \* as [\w$]+ from 'node:(?:fs|path|os)';$/gm)?.length ?? 0), 0);
 const otherImports = sources.some((text) => /^import [^*\n]*from 'node:(?:fs|path|os)'/m.test(text));
