@@ -362,6 +362,20 @@ for (const [name, text] of REGRESSIONS) {
   });
 }
 
+test('a flow collection nested past the limit is refused by the fast parser, at the level the library refuses', () => {
+  for (const [prefix, limit] of [['a: ', 499], ['a:\n  b: ', 498], ['l:\n  - x: ', 497]] as const) {
+    for (const n of [limit, limit + 1, 20_000]) {
+      const text = `${prefix}${'['.repeat(n)}1${']'.repeat(n)}\n`;
+      const fast = run(parseFast, text);
+      // Within the limit the library reads it; past it, neither parser recurses into it.
+      assert.equal(fast.kind, n === limit ? 'declined' : 'error', `${n} levels under ${JSON.stringify(prefix)}`);
+      if (n !== 20_000) assert.equal(agree(text), n === limit);
+    }
+  }
+  // Brackets in quoted scalars are text.
+  assert.equal(run(parseFast, `a: ["${'['.repeat(600)}", {b: '${'{'.repeat(600)}'}]\n`).kind, 'declined');
+});
+
 // ---- the interop fixtures ----
 
 function yamlFiles(dir: string): string[] {

@@ -14,7 +14,7 @@ import { resolvePlain } from '../scalars.js';
 import { MAX_YAML_DEPTH, Unsupported, depthError, duplicateKeyError, rootTypeError } from './result.js';
 import type { NonStringKey, ParsedYaml } from './result.js';
 import { checkMergeValue, resolveCoreTag, unescapeDouble } from './resolve.js';
-import { doubleQuotedEnd, readLiteralBlock, singleQuotedEnd } from './fast-scalars.js';
+import { doubleQuotedEnd, flowNestingBeyond, readLiteralBlock, singleQuotedEnd } from './fast-scalars.js';
 import { AnchorTable, nameEnd, type AnchorMark } from './fast-anchors.js';
 
 /** How a scalar was written: plain, quoted (one line) or as a literal block. */
@@ -543,17 +543,17 @@ class FastParser {
   private parseEmptyFlow(p: number, isList: boolean, tag: string | undefined): Inline {
     const line = this.lines[this.li]!;
     const closeCh = isList ? ']' : '}';
-    if (tag !== undefined) throw new Unsupported('tagged flow collection');
     if (this.depth + 1 > MAX_YAML_DEPTH) throw depthError(this.li + 1);
+    if (tag !== undefined) this.declineFlow(p, 'tagged flow collection');
     let q = p + 1;
     while (q < line.length && isSpace(line.charCodeAt(q))) q++;
     let closeLine = line;
     if (line[q] !== closeCh) {
-      if (q < line.length && line[q] !== '#') throw new Unsupported('flow collection');
+      if (q < line.length && line[q] !== '#') this.declineFlow(p, 'flow collection');
       let i = this.li + 1;
       while (i < this.lines.length && (this.kinds[i] === BLANK || this.kinds[i] === COMMENT)) i++;
       const l = this.lines[i];
-      if (l === undefined || this.kinds[i] !== CONTENT || l[this.indents[i]!] !== closeCh) throw new Unsupported('flow collection');
+      if (l === undefined || this.kinds[i] !== CONTENT || l[this.indents[i]!] !== closeCh) this.declineFlow(p, 'flow collection');
       this.li = i;
       closeLine = l;
       q = this.indents[i]!;
@@ -564,6 +564,13 @@ class FastParser {
       ? newList(rest === undefined ? [] : [new Comment(rest)])
       : newMap(rest === undefined ? [] : [{ key: new Comment(rest), value: null }]);
     return { value, comment: undefined };
+  }
+
+  /** Leave a flow collection to the library, unless it nests past the depth limit. */
+  private declineFlow(p: number, why: string): never {
+    const deep = flowNestingBeyond(this.lines, this.li, p, this.depth, MAX_YAML_DEPTH);
+    if (deep !== undefined) throw depthError(deep);
+    throw new Unsupported(why);
   }
 
   /** The `#` comment after a value, or undefined; anything else after it is left to the library. */
