@@ -429,10 +429,19 @@ class FastParser {
   private anchoredInline(name: string, p: number, parentIndent: number): Inline {
     const mark = this.anchors.begin(name);
     const v = this.parseInline(p, parentIndent);
-    // `[] # c` keeps its comment inside, which copies would repeat: the library decides.
-    if (typeof v.value === 'object' && v.value !== null && 'kind' in v.value && v.value.items.length > 0) throw new Unsupported('anchored flow collection');
+    // An empty flow collection keeps a comment after it or below it (`[] # c`), which copies
+    // would repeat: the library decides.
+    if (typeof v.value === 'object' && v.value !== null && 'kind' in v.value) {
+      if (v.value.items.length > 0 || this.commentFollows()) throw new Unsupported('anchored flow collection');
+    }
     this.anchored(mark, v.value);
     return v;
+  }
+
+  /** Whether a comment line comes before the next content line. */
+  private commentFollows(): boolean {
+    for (let i = this.li; i < this.lines.length && this.kinds[i] !== CONTENT; i++) if (this.kinds[i] === COMMENT) return true;
+    return false;
   }
 
   /** An anchored value below its key or dash (`key: &name` alone on its line). */
