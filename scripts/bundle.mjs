@@ -20,6 +20,8 @@ const requireHere = createRequire(path.join(root, 'package.json'));
 const deferred = [
   { spec: 'yaml' },
   { spec: '@noble/curves/ed25519.js' },
+  // SHA-2 in JavaScript for SSH keys (fingerprints, ssh-to-age); node:crypto hashes everything else.
+  { spec: '@noble/hashes/sha2.js', importer: /[\\/]keys[\\/]ssh[\\/]/ },
   // ChaCha20-Poly1305 from node:crypto on Node; this is the fallback for runtimes without it.
   { spec: '@noble/ciphers/chacha.js' },
   // Encrypted OpenSSH keys only.
