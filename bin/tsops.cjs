@@ -32,8 +32,11 @@ function runBundle() {
   const mod = { exports: {} };
   script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(bundle), mod, bundle, path.dirname(bundle));
   if (cachedData === undefined || script.cachedDataRejected) {
-    // Written after the run, so the functions this command compiled are in the cache too.
-    process.once('exit', () => {
+    // Written after the run, so the functions this command compiled are in the cache too; only
+    // after a run that succeeded, whose path is the one later runs take (a first decrypt that
+    // finds no key would leave a cache without the decryption in it).
+    process.once('exit', (code) => {
+      if (code !== 0) return;
       try {
         const tmp = `${cacheFile}.${process.pid}.tmp`;
         fs.writeFileSync(tmp, script.createCachedData());

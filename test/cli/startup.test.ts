@@ -70,7 +70,7 @@ test('decrypting a small file beside a sops-nix style .sops.yaml loads neither t
   assert.ok(loaded(viaLibrary.stderr.toString()).includes('tsops: deferred module loaded: yaml'), viaLibrary.stderr.toString());
 });
 
-test('the launcher keeps one code cache per command and drops those of an earlier build', onNode, async () => {
+test('the launcher keeps one code cache per command, written after a run that succeeded, and drops those of an earlier build', onNode, async () => {
   // A copy of the launcher and the bundle, so the caches this writes are its own.
   const root = tempDir();
   fs.mkdirSync(path.join(root, 'bin'));
@@ -80,9 +80,12 @@ test('the launcher keeps one code cache per command and drops those of an earlie
   fs.copyFileSync(path.join(repoRoot, 'dist', 'bundle', 'tsops.cjs'), bundle);
   const file = path.join(root, 'plain.yaml');
   fs.writeFileSync(file, 'a: 1\n');
-  const run = (args: string[]) => execFileSync(process.execPath, [path.join(root, 'bin', 'tsops.cjs'), ...args], { env: cleanEnv() as NodeJS.ProcessEnv }).toString();
+  const run = (args: string[]) => execFileSync(process.execPath, [path.join(root, 'bin', 'tsops.cjs'), ...args], { env: cleanEnv() as NodeJS.ProcessEnv, stdio: 'pipe' }).toString();
   const caches = () => fs.readdirSync(path.dirname(bundle)).filter((n) => n.endsWith('.cache')).map((n) => n.replace(/^tsops\.cjs\.\d+-\d+\./, '')).sort();
 
+  // A run that fails writes no cache: its path is not the one later runs take.
+  assert.throws(() => run(['filestatus', path.join(root, 'missing.yaml')]), (e: { status?: number }) => e.status !== 0);
+  assert.deepEqual(caches(), []);
   assert.equal(run(['filestatus', file]), '{"encrypted":false}\n');
   assert.match(run(['--version']), /^tsops /);
   assert.deepEqual(caches(), ['filestatus.cache', 'other.cache']);
