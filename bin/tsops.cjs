@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
-// Runs the bundled CLI with a V8 code cache beside it (written on first use when the directory
-// is writable), so start-up skips compiling ~0.5 MB of JavaScript. Without a bundle it falls
+// Runs the bundled CLI with a V8 code cache beside it (one per command, written after its first
+// run that succeeds when the directory is writable), so start-up skips compiling ~0.5 MB of JavaScript. Without a bundle it falls
 // back to the compiled ES modules, and without those it says how to build.
 const fs = require('node:fs');
 const path = require('node:path');
