@@ -1,6 +1,7 @@
 // Bundles the compiled CLI into one CommonJS file, dist/bundle/tsops.cjs, for fast start-up:
 // one file instead of ~150 ES modules, minified. bin/tsops.cjs runs it with a V8 code cache.
 // The library (dist/src/index.js) stays unbundled.
+import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { build } from 'esbuild';
@@ -13,10 +14,14 @@ const requireHere = createRequire(path.join(root, 'package.json'));
 // passphrases), re2js (regex selectors and path_regex only), child_process (commands that run a
 // program; commander imports it too) and tty (terminals).
 // Each import of one of these gets a stand-in whose exports load the real module on first use:
-// this is tsops' one way of deferring a module.
+// this is tsops' one way of deferring a module. With TSOPS_TRACE_DEFERRED=1 in the environment,
+// each stand-in says on stderr when it loads its module (`tsops: deferred module loaded: yaml`),
+// so a test can tell which ones a command needed.
 const deferred = [
   { spec: 'yaml' },
   { spec: '@noble/curves/ed25519.js' },
+  // SHA-2 in JavaScript for SSH keys (fingerprints, ssh-to-age); node:crypto hashes everything else.
+  { spec: '@noble/hashes/sha2.js', importer: /[\\/]keys[\\/]ssh[\\/]/ },
   // ChaCha20-Poly1305 from node:crypto on Node; this is the fallback for runtimes without it.
   { spec: '@noble/ciphers/chacha.js' },
   // Encrypted OpenSSH keys only.
@@ -46,7 +51,11 @@ const deferInit = {
       const names = await exportNames(args.path);
       const contents = [
         'let real;',
-        `const load = () => (real ??= require(${JSON.stringify(args.path)}));`,
+        `const load = () => {`,
+        `  if (real === undefined && process.env.TSOPS_TRACE_DEFERRED === '1') process.stderr.write(${JSON.stringify(`tsops: deferred module loaded: ${args.path}
+`)});`,
+        `  return (real ??= require(${JSON.stringify(args.path)}));`,
+        '};',
         `for (const name of ${JSON.stringify(names)}) {`,
         '  Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });',
         '}',
@@ -60,9 +69,11 @@ const deferInit = {
 // needs only the CLI (npm run demo, npm pack) skips compiling the test suite.
 const fromSource = process.argv.includes('--from-source');
 
-await build({
+const outfile = path.join(root, 'dist', 'bundle', 'tsops.cjs');
+const result = await build({
   entryPoints: [fromSource ? 'src/cli-run.ts' : 'dist/src/cli-run.js'],
-  outfile: 'dist/bundle/tsops.cjs',
+  outfile,
+  write: false,
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -75,3 +86,30 @@ await build({
   define: { 'import.meta.url': '__tsopsBundleUrl' },
   banner: { js: 'var __tsopsBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
 });
+
+// Each `import * as fs from 'node:fs'` becomes a copy of the module, a getter per export, made
+// when the bundle loads: 30 copies of node:path, node:fs and node:os cost over a millisecond of
+// start-up. The sources use these modules only as namespaces, so each copy can be the module
+// itself. The copies are found as calls of one helper (esbuild's __toESM, minified), one per
+// namespace import in the sources; anything else (a default import, which needs the copy's
+// `default`) stops the build.
+const NAMESPACE_COPY = /([A-Za-z_$][\w$]*)\(require\("(node:(?:fs|path|os))"\),\s*1\)/g;
+const sources = sourceFiles(path.join(root, fromSource ? 'src' : path.join('dist', 'src'))).map((f) => fs.readFileSync(f, 'utf8'));
+const namespaceImports = sources.reduce((n, text) => n + (text.match(/^import \* as [\w$]+ from 'node:(?:fs|path|os)';$/gm)?.length ?? 0), 0);
+const otherImports = sources.some((text) => /^import [^*\n]*from 'node:(?:fs|path|os)'/m.test(text));
+let code = result.outputFiles[0].text;
+const calls = [...code.matchAll(NAMESPACE_COPY)];
+if (otherImports || calls.length !== namespaceImports || new Set(calls.map((m) => m[1])).size > 1) {
+  throw new Error(`bundle: node:fs, node:path and node:os must be imported as namespaces (import * as); found ${calls.length} copies for ${namespaceImports} imports`);
+}
+code = code.replace(NAMESPACE_COPY, 'require("$2")');
+fs.mkdirSync(path.dirname(outfile), { recursive: true });
+fs.writeFileSync(outfile, code);
+
+function sourceFiles(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return sourceFiles(p);
+    return /\.(ts|js)$/.test(e.name) && !e.name.endsWith('.d.ts') ? [p] : [];
+  });
+}

@@ -10,9 +10,10 @@ export { reportError };
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const verbose = argv.includes('--verbose') || argv.includes('-verbose');
-  const program = buildProgram(io);
+  const args = normalizeArgv(argv);
+  const program = buildProgram(io, args);
   try {
-    await program.parseAsync(normalizeArgv(argv), { from: 'user' });
+    await program.parseAsync(args, { from: 'user' });
     return 0;
   } catch (e) {
     return reportError(e, io, verbose);

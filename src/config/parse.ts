@@ -5,19 +5,17 @@
  * matching reaches that rule — see {@link CreationRule.regexError} and `ruleError`.
  */
 import * as path from 'node:path';
-import { isMap, isScalar, parseAllDocuments, visit, type Document } from 'yaml';
 import { TsopsError, messageOf } from '../errors.js';
-import { compileGoRegex } from '../core/regex.js';
+import { compileGoRegex, type GoRegex } from '../core/regex.js';
 import { SELECTOR_KINDS, type Selector } from '../core/keys-model.js';
 import type { Io } from '../io/types.js';
-import { collectAnchorNames } from './anchor-names.js';
+import { ConfigYamlError, readConfigFast, readConfigWithLibrary, type ConfigDocument } from './config-document.js';
 import { buildKeyGroup, buildTopLevelGroup, readKeyGroupSpec, type TopLevelKeys } from './rule-keys.js';
 import type { CreationRule, RuleKeyGroup, SopsConfig, StoresConfig } from './types.js';
 import { findUnknownKeys, formatUnknownKey } from './unknown-keys.js';
 import {
   FieldError,
   describe,
-  documentValue,
   readBool,
   readInt,
   readItems,
@@ -27,8 +25,6 @@ import {
   type ListItem,
   type YNode,
 } from './yaml-value.js';
-
-const TOO_DEEP = 'nested too deeply to read';
 
 function configError(file: string, problem: string, cause?: unknown): TsopsError {
   return new TsopsError('CONFIG', `${file}: invalid .sops.yaml: ${problem}`, {
@@ -62,29 +58,31 @@ export function loadConfig(io: Io, configPath: string): SopsConfig {
  */
 export function parseConfig(text: string, configPath: string): SopsConfig {
   const file = path.resolve(configPath);
-  let doc;
+  const fast = readConfigFast(text);
+  return configFromDocument(fast === undefined ? readConfigDocument(text, file) : (fast ?? undefined), file);
+}
+
+/** The document read by the `yaml` library, its faults as config errors. */
+export function readConfigDocument(text: string, file: string): ConfigDocument | undefined {
   try {
-    const docs = parseAllDocuments(text, { uniqueKeys: true });
-    // go-yaml reads only the first document of a stream.
-    doc = Array.isArray(docs) ? docs[0] : undefined;
+    return readConfigWithLibrary(text);
   } catch (e) {
-    throw configError(file, e instanceof RangeError ? TOO_DEEP : `not valid YAML: ${messageOf(e)}`, e);
+    if (e instanceof ConfigYamlError) throw configError(file, e.problem, e.cause);
+    if (e instanceof FieldError) throw configError(file, e.field === '' ? e.problem : e.message, e);
+    throw e;
   }
+}
+
+/** The config a read document describes (`undefined`: the file holds no document). */
+export function configFromDocument(doc: ConfigDocument | undefined, file: string): SopsConfig {
   const config: SopsConfig = { path: file, dir: path.dirname(file), creationRules: undefined, stores: {} };
   if (doc === undefined) return config;
-  const yamlError = doc.errors[0];
-  if (yamlError !== undefined) {
-    // the library reports exhausting its recursion (deep flow collections) as a YAML error
-    if (/call stack/i.test(yamlError.message)) throw configError(file, TOO_DEEP, yamlError);
-    const firstLine = yamlError.message.split('\n')[0]?.replace(/:\s*$/, '') ?? yamlError.message;
-    throw configError(file, `not valid YAML: ${firstLine}`, yamlError);
-  }
   try {
-    const root = documentValue(doc);
+    const root = doc.root;
     if (!(root.kind === 'scalar' && root.value === null) && root.kind !== 'map') {
       throw new FieldError('', `the top level must be a map, got ${describe(root)}`);
     }
-    const unknown = findUnknownKeys(root, topLevelAnchorHolders(doc));
+    const unknown = findUnknownKeys(root, doc.anchorHolders);
     if (unknown.length > 0) config.warnings = unknown.map((u) => formatUnknownKey(file, u));
     const top = readMap(root, '');
     const rules = top.get('creation_rules');
@@ -93,34 +91,12 @@ export function parseConfig(text: string, configPath: string): SopsConfig {
       config.creationRules = readItems(rules, 'creation_rules').map((item) => parseRule(item, file));
     }
     config.stores = parseStores(top.get('stores'));
-    const names = collectAnchorNames(doc);
-    if (names.size > 0) config.recipientNames = names;
+    if (doc.anchorNames.size > 0) config.recipientNames = doc.anchorNames;
   } catch (e) {
     if (e instanceof FieldError) throw configError(file, e.field === '' ? e.problem : e.message, e);
     throw e;
   }
   return config;
-}
-
-/** Top-level keys whose value defines a YAML anchor (aliases used elsewhere do not count). */
-function topLevelAnchorHolders(doc: Document.Parsed): Set<string> {
-  const out = new Set<string>();
-  if (!isMap(doc.contents)) return out;
-  for (const pair of doc.contents.items) {
-    if (!isScalar(pair.key) || pair.value === null || pair.value === undefined) continue;
-    let anchored = false;
-    visit(pair.value as Parameters<typeof visit>[0], {
-      Node: (_k, node) => {
-        if ((node as { anchor?: string }).anchor) {
-          anchored = true;
-          return visit.BREAK;
-        }
-        return undefined;
-      },
-    });
-    if (anchored) out.add(String(pair.key.value));
-  }
-  return out;
 }
 
 function parseStores(node: YNode | undefined): StoresConfig {
@@ -169,11 +145,22 @@ function parseRule(item: ListItem, file: string): CreationRule {
   const rule: CreationRule = { index, keyGroups: [], shamirThreshold, macOnlyEncrypted };
   if (pathRegex !== '') {
     rule.pathRegex = pathRegex;
-    try {
-      rule.regex = compileGoRegex(pathRegex);
-    } catch (e) {
-      rule.regexError = configError(file, `${at}.path_regex: can not compile regexp: ${messageOf(e)}`, e);
-    }
+    // Compiled when first asked for: a command that matches no rule (decrypt reads the file only
+    // for its stores settings) need not load the regex engine.
+    let compiled: { regex?: GoRegex; error?: TsopsError } | undefined;
+    const compile = (): { regex?: GoRegex; error?: TsopsError } => {
+      if (compiled !== undefined) return compiled;
+      try {
+        compiled = { regex: compileGoRegex(pathRegex) };
+      } catch (e) {
+        compiled = { error: configError(file, `${at}.path_regex: can not compile regexp: ${messageOf(e)}`, e) };
+      }
+      return compiled;
+    };
+    Object.defineProperties(rule, {
+      regex: { enumerable: true, get: () => compile().regex },
+      regexError: { enumerable: true, get: () => compile().error },
+    });
   }
   // What sops checks in configFromRule, i.e. only for the rule that matched.
   try {

@@ -7,8 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { generateAgeKeyFile } from '../../src/keys/age/keygen.js';
-import { standaloneBin, tempDir } from '../helpers/paths.js';
+import { repoRoot, standaloneBin, tempDir } from '../helpers/paths.js';
 import { cleanEnv, runCli } from '../helpers/run.js';
 
 // Node's module load list is what this checks; the standalone binary has no such list.
@@ -36,4 +37,66 @@ test('decrypting a small file to a pipe loads neither child_process, net nor tty
   const loaded = new Set(fs.readFileSync(record, 'utf8').split('\n'));
   assert.ok(loaded.has('NativeModule crypto'), 'the record lists the modules decrypt needs');
   for (const name of ['child_process', 'net', 'tty']) assert.ok(!loaded.has(`NativeModule ${name}`), `${name} was loaded`);
+});
+
+test('decrypting a small file beside a sops-nix style .sops.yaml loads neither the yaml library nor the regex engine', onNode, async () => {
+  const dir = tempDir();
+  const key = await generateAgeKeyFile({ pq: false, now: new Date() });
+  const keys = path.join(dir, 'keys.txt');
+  fs.writeFileSync(keys, key.text);
+  fs.mkdirSync(path.join(dir, 'secrets'));
+  const plain = path.join(dir, 'secrets', 'app.yaml');
+  fs.writeFileSync(plain, 'user: alice\npassword: hunter2\n');
+  const rules = `creation_rules:\n  - path_regex: secrets/[^/]+\\.yaml$\n    key_groups:\n      - age:\n          - *admin\n`;
+  // Recipients under anchors, with comments: the layout the fast reader is for.
+  fs.writeFileSync(path.join(dir, '.sops.yaml'), `keys:\n  # people\n  - &admin ${key.recipient} # alice\n${rules}`);
+  const env = cleanEnv({ SOPS_AGE_KEY_FILE: keys, TSOPS_TRACE_DEFERRED: '1' });
+  const enc = await runCli(['encrypt', 'secrets/app.yaml'], { env, cwd: dir });
+  assert.equal(enc.code, 0, enc.stderr);
+  const file = path.join(dir, 'secrets', 'app.enc.yaml');
+  fs.writeFileSync(file, enc.stdout);
+
+  const r = await runCli(['decrypt', 'secrets/app.enc.yaml'], { env, cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.toString(), 'user: alice\npassword: hunter2\n');
+  const loaded = (stderr: string): string[] => stderr.split('\n').filter((l) => l.startsWith('tsops: deferred module loaded: '));
+  // Neither the yaml library (the config is plain) nor re2js (decrypt matches no path_regex).
+  assert.deepEqual(loaded(r.stderr.toString()), [], 'decrypt loaded deferred modules');
+
+  // The check can fail: a flow list of aliases is the library's to read, and its load is seen.
+  fs.writeFileSync(path.join(dir, '.sops.yaml'), `keys:\n  - &admin ${key.recipient}\ncreation_rules:\n  - age: [*admin]\n`);
+  const viaLibrary = await runCli(['decrypt', 'secrets/app.enc.yaml'], { env, cwd: dir });
+  assert.equal(viaLibrary.code, 0, viaLibrary.stderr);
+  assert.ok(loaded(viaLibrary.stderr.toString()).includes('tsops: deferred module loaded: yaml'), viaLibrary.stderr.toString());
+});
+
+test('the launcher keeps one code cache per command, written after a run that succeeded, and drops those of an earlier build', onNode, async () => {
+  // A copy of the launcher and the bundle, so the caches this writes are its own.
+  const root = tempDir();
+  fs.mkdirSync(path.join(root, 'bin'));
+  fs.mkdirSync(path.join(root, 'dist', 'bundle'), { recursive: true });
+  fs.copyFileSync(path.join(repoRoot, 'bin', 'tsops.cjs'), path.join(root, 'bin', 'tsops.cjs'));
+  const bundle = path.join(root, 'dist', 'bundle', 'tsops.cjs');
+  fs.copyFileSync(path.join(repoRoot, 'dist', 'bundle', 'tsops.cjs'), bundle);
+  const file = path.join(root, 'plain.yaml');
+  fs.writeFileSync(file, 'a: 1\n');
+  const run = (args: string[]) => execFileSync(process.execPath, [path.join(root, 'bin', 'tsops.cjs'), ...args], { env: cleanEnv() as NodeJS.ProcessEnv, stdio: 'pipe' }).toString();
+  const caches = () => fs.readdirSync(path.dirname(bundle)).filter((n) => n.endsWith('.cache')).map((n) => n.replace(/^tsops\.cjs\.\d+-\d+\./, '')).sort();
+
+  // A run that fails writes no cache: its path is not the one later runs take.
+  assert.throws(() => run(['filestatus', path.join(root, 'missing.yaml')]), (e: { status?: number }) => e.status !== 0);
+  assert.deepEqual(caches(), []);
+  assert.equal(run(['filestatus', file]), '{"encrypted":false}\n');
+  assert.match(run(['--version']), /^tsops /);
+  assert.deepEqual(caches(), ['filestatus.cache', 'other.cache']);
+  // A run that finds its cache reads it and writes nothing.
+  assert.equal(run(['filestatus', file]), '{"encrypted":false}\n');
+  assert.deepEqual(caches(), ['filestatus.cache', 'other.cache']);
+
+  // A new build (another mtime): its first run drops the old build's caches.
+  const later = new Date(Date.now() + 60_000);
+  fs.utimesSync(bundle, later, later);
+  assert.equal(run(['filestatus', file]), '{"encrypted":false}\n');
+  assert.deepEqual(caches(), ['filestatus.cache']);
+  assert.ok(fs.readdirSync(path.dirname(bundle)).every((n) => !n.endsWith('.cache') || n.startsWith(`tsops.cjs.${fs.statSync(bundle).size}-${Math.floor(fs.statSync(bundle).mtimeMs)}.`)));
 });

@@ -9,6 +9,8 @@ import { parseConfig } from '../../../src/config/parse.js';
 import { Comment, getKey, isList, isMap } from '../../../src/core/tree.js';
 import type { TreeMap, Value } from '../../../src/core/tree.js';
 import { TsopsError } from '../../../src/errors.js';
+import { parseFast } from '../../../src/formats/yaml/parse/fast.js';
+import { Unsupported } from '../../../src/formats/yaml/parse/result.js';
 
 const plain = (s: string): TreeMap[] => yamlStore.parsePlain(Buffer.from(s));
 
@@ -16,6 +18,13 @@ const plain = (s: string): TreeMap[] => yamlStore.parsePlain(Buffer.from(s));
 export function aliasBomb(levels: number, width: number): string {
   const lines = [`l0: &l0 [${Array(width).fill('"lol"').join(', ')}]`];
   for (let i = 1; i < levels; i++) lines.push(`l${i}: &l${i} [${Array(width).fill(`*l${i - 1}`).join(', ')}]`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The same bomb in block style, which the fast parser reads (anchors on blocks, aliases as items). */
+export function blockAliasBomb(levels: number, width: number): string {
+  const lines = ['l0: &l0', ...Array<string>(width).fill('  - lol')];
+  for (let i = 1; i < levels; i++) lines.push(`l${i}: &l${i}`, ...Array<string>(width).fill(`  - *l${i - 1}`));
   return `${lines.join('\n')}\n`;
 }
 
@@ -33,6 +42,13 @@ describe('YAML alias expansion', () => {
   it('refuses a nine-line billion-laughs bomb quickly', () => {
     const start = Date.now();
     assert.throws(() => plain(aliasBomb(9, 9)), excessive);
+    assert.ok(Date.now() - start < 5_000, `took ${Date.now() - start} ms`);
+  });
+
+  it('refuses a block-style bomb quickly: the fast parser stops copying and leaves the bound to go-yaml\'s rule', () => {
+    const start = Date.now();
+    assert.throws(() => parseFast(blockAliasBomb(9, 9)), Unsupported);
+    assert.throws(() => plain(blockAliasBomb(9, 9)), excessive);
     assert.ok(Date.now() - start < 5_000, `took ${Date.now() - start} ms`);
   });
 
@@ -89,6 +105,29 @@ describe('YAML alias expansion', () => {
     const [tree] = plain('a: &x 1\nb: *x\nc: &x 2\nd: *x\n');
     assert.equal(String(getKey(tree!, 'b')), '1');
     assert.equal(String(getKey(tree!, 'd')), '2');
+    // An anchor inside an anchored block comes later in the text than the block's own.
+    const [nested] = parseFast('a: &x\n  b: &x 1\nc: *x\n').branches;
+    assert.equal(getKey(nested!, 'c'), 1n);
+  });
+
+  it('reads block anchors and aliases in the fast parser, each alias an independent copy', () => {
+    const [tree] = parseFast('keys:\n  - &alice age1a # alice\nbase: &base\n  k: v\nrules:\n  - *alice\n  - <<: *base\n    x: *base\n').branches;
+    const rules = getKey(tree!, 'rules');
+    assert.ok(isList(rules));
+    assert.equal(rules.items[0], 'age1a');
+    const rule = rules.items[1];
+    assert.ok(isMap(rule));
+    const merged = getKey(rule, '<<');
+    const copy = getKey(rule, 'x');
+    assert.ok(isMap(merged) && isMap(copy));
+    assert.deepEqual(merged, copy);
+    assert.notEqual(merged, copy, 'each alias is its own copy');
+    assert.notEqual(merged, getKey(tree!, 'base'));
+  });
+
+  it('leaves an alias inside its own anchor, and one before any anchor, to the library', () => {
+    assert.throws(() => parseFast('a: &x\n  - *x\n'), Unsupported);
+    assert.throws(() => parseFast('b: *a\na: &a 1\n'), Unsupported);
   });
 });
 
@@ -100,6 +139,13 @@ describe('.sops.yaml alias expansion', () => {
       (e: unknown) => e instanceof TsopsError && e.code === 'CONFIG' && /document contains excessive aliasing/.test(e.message) && !e.message.includes('\n'),
     );
     assert.ok(Date.now() - start < 5_000);
+  });
+
+  it('refuses a block-style bomb, which the fast reader leaves to the library', () => {
+    assert.throws(
+      () => parseConfig(`${blockAliasBomb(9, 9)}creation_rules:\n  - age: age1xyz\n`, '/work/.sops.yaml'),
+      (e: unknown) => e instanceof TsopsError && e.code === 'CONFIG' && /document contains excessive aliasing/.test(e.message),
+    );
   });
 
   it('refuses a bomb reached through creation_rules', () => {

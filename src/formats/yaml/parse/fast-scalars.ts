@@ -82,3 +82,38 @@ const isAllSpaces = (s: string): boolean => {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== 0x20) return false;
   return true;
 };
+
+/**
+ * Where a flow collection starting at `lines[first][p]` nests past `max` levels (counting `base`
+ * levels around it): its 1-based line, or undefined when it closes first or the scan cannot
+ * tell. Such a document is refused before the library parser sees it, whose recursion over
+ * thousands of levels exhausts the call stack (in a warm process even fatally, inside V8's
+ * regexp compiler). Quoted scalars are skipped; a quote inside a plain scalar or a quoted scalar
+ * over several lines ends the scan, which then leaves the document to the library as before.
+ */
+export function flowNestingBeyond(lines: string[], first: number, p: number, base: number, max: number): number | undefined {
+  let depth = base;
+  for (let i = first; i < lines.length; i++) {
+    const line = lines[i]!;
+    let prev = i === first ? -1 : 0x5b; // a new line inside a flow collection starts a token
+    for (let q = i === first ? p : 0; q < line.length; q++) {
+      const c = line.charCodeAt(q);
+      if (c === 0x20 || c === 0x09) continue;
+      if (c === 0x5b || c === 0x7b) {
+        if (++depth > max) return i + 1;
+      } else if (c === 0x5d || c === 0x7d) {
+        if (--depth === base) return undefined;
+      } else if ((c === 0x22 || c === 0x27) && (prev === 0x5b || prev === 0x7b || prev === 0x2c || prev === 0x3a)) {
+        const end = c === 0x22 ? doubleQuotedEnd(line, q) : singleQuotedEnd(line, q);
+        if (end === undefined) return undefined;
+        q = end - 1;
+      } else if (c === 0x22 || c === 0x27) {
+        return undefined;
+      } else if (c === 0x23 && (q === 0 || line.charCodeAt(q - 1) === 0x20 || line.charCodeAt(q - 1) === 0x09)) {
+        break; // a comment to the end of the line
+      }
+      prev = c;
+    }
+  }
+  return undefined;
+}

@@ -3,8 +3,10 @@
  * It places comments where go-yaml v3 + sops put them: a comment stays in the innermost open
  * block whose owner (key or dash) sits left of it, comments between a key and its nested block
  * open that block, line comments after scalars become inline comments before their entry.
- * Anything else (anchors, flow collections, multi-line flow scalars, folded blocks, complex
- * keys, tags on collections, directives) throws {@link Unsupported} so the library parser runs.
+ * Simple anchors (`&name` on a value) and aliases (`*name`, expanded into copies) are read here,
+ * see fast-anchors.ts. Anything else (flow collections, multi-line flow scalars, folded blocks,
+ * complex keys, tags on collections, directives) throws {@link Unsupported} so the library
+ * parser runs.
  */
 import { Comment, isMap, newList, newMap } from '../../../core/tree.js';
 import type { MapItem, TreeList, TreeMap, Value } from '../../../core/tree.js';
@@ -12,7 +14,22 @@ import { resolvePlain } from '../scalars.js';
 import { MAX_YAML_DEPTH, Unsupported, depthError, duplicateKeyError, rootTypeError } from './result.js';
 import type { NonStringKey, ParsedYaml } from './result.js';
 import { checkMergeValue, resolveCoreTag, unescapeDouble } from './resolve.js';
-import { doubleQuotedEnd, readLiteralBlock, singleQuotedEnd } from './fast-scalars.js';
+import { doubleQuotedEnd, flowNestingBeyond, readLiteralBlock, singleQuotedEnd } from './fast-scalars.js';
+import { AnchorTable, nameEnd, type AnchorMark } from './fast-anchors.js';
+
+/** How a scalar was written: plain, quoted (one line) or as a literal block. */
+export type ScalarStyle = 'plain' | 'quoted' | 'block';
+
+export interface FastOptions {
+  /**
+   * Resolves scalars in place of go-yaml's rules, for a reader with rules of its own (it may
+   * throw {@link Unsupported}). Under it a plain key must resolve to a string and a quoted key
+   * may not be `<<`, or the document is declined.
+   */
+  scalars?: (text: string, style: ScalarStyle, tag: string | undefined, line: number) => Value;
+  /** Told of every anchor as its node completes: its value, document and top-level key. */
+  onAnchor?: (anchor: { name: string; value: Value; doc: number; topKey: string | undefined }) => void;
+}
 
 const BLANK = 0;
 const COMMENT = 1;
@@ -46,9 +63,18 @@ class FastParser {
   private checkDuplicates = true;
   /** Block collections open around the current line (the recursion depth of parseMap/parseSeq). */
   private depth = 0;
+  private readonly anchors = new AnchorTable();
+  /** Comment lines met so far: an anchored collection with comments in or after it is declined. */
+  private comments = 0;
+  private doc = 0;
+  /** The root mapping's key whose value is being read. */
+  private topKey: string | undefined;
   nonStringKey: NonStringKey | undefined;
 
-  constructor(text: string) {
+  constructor(
+    text: string,
+    private readonly options: FastOptions = {},
+  ) {
     if (text.includes('\r')) text = text.replace(/\r\n/g, '\n');
     if (text.includes('\r')) throw new Unsupported('bare carriage return');
     this.lines = text.split('\n');
@@ -92,6 +118,7 @@ class FastParser {
         const col = this.indents[this.li]!;
         if (this.blankSincePending) this.group++;
         this.blankSincePending = false;
+        this.comments++;
         this.pending.push({ col, text: this.lines[this.li]!.slice(col + 1), group: this.group });
         this.li++;
       } else {
@@ -147,6 +174,8 @@ class FastParser {
         this.skipToContent();
       }
       if (!explicit && branches.length > 0) throw new Unsupported('document without marker');
+      this.anchors.reset();
+      this.doc = branches.length;
       const branch = this.parseDocumentBody(branches.length);
       branches.push(branch);
       this.checkDuplicates = false;
@@ -171,6 +200,7 @@ class FastParser {
     const col = this.indents[this.li]!;
     const startLine = this.li + 1;
     if (this.isDash(line, col)) throw rootTypeError('sequences', startLine);
+    if (line[col] === '&' || line[col] === '*') throw new Unsupported('anchor or alias at the root');
     if (this.keyEnd(line, col) !== undefined) {
       const map = this.parseMap(col, -1, col);
       if (this.atContent()) throw new Unsupported('content after root mapping');
@@ -253,17 +283,24 @@ class FastParser {
         seen.set(key, lineNo);
       }
       const mergeKey = seen !== undefined && key === '<<' && line.charCodeAt(p) === 0x3c;
+      if (this.depth === 1) this.topKey = key;
+      this.anchors.count(2);
       let q = end;
       while (q < line.length && isSpace(line.charCodeAt(q))) q++;
+      const anchor = this.anchorAt(line, q);
+      if (anchor !== undefined) {
+        q = anchor.next;
+        if (q < line.length && (this.keyEnd(line, q) !== undefined || '&*#'.includes(line[q]!))) throw new Unsupported('anchor here');
+      }
       if (q === line.length || line.charCodeAt(q) === 0x23) {
         const keyComment = q === line.length ? undefined : line.slice(q + 1);
         this.li++;
-        const { value, heads } = this.parseValueBelow(col, true);
+        const { value, heads } = anchor === undefined ? this.parseValueBelow(col, true) : this.anchoredBelow(anchor.name, col, true);
         if (keyComment !== undefined) items.push({ key: new Comment(keyComment), value: null });
         for (const h of heads) items.push({ key: h, value: null });
         items.push({ key, value });
       } else {
-        const v = this.parseInline(q, col);
+        const v = anchor === undefined ? this.parseInline(q, col) : this.anchoredInline(anchor.name, q, col);
         if (v.comment !== undefined) items.push({ key: new Comment(v.comment, true), value: null });
         items.push({ key, value: v.value });
         this.skipToContent();
@@ -321,11 +358,32 @@ class FastParser {
     for (;;) {
       for (const c of this.takeAll()) items.push(new Comment(c.text));
       const line = this.lines[this.li]!;
+      this.anchors.count(1);
       let q = p + 1;
       while (q < line.length && isSpace(line.charCodeAt(q))) q++;
-      if (q === line.length || line.charCodeAt(q) === 0x23) {
+      const anchor = this.anchorAt(line, q);
+      if (anchor !== undefined) {
+        q = anchor.next;
+        if (q < line.length && (this.isDash(line, q) || this.keyEnd(line, q) !== undefined || '&*#'.includes(line[q]!))) {
+          throw new Unsupported('anchor here');
+        }
+        if (q === line.length) {
+          this.li++;
+          const { value } = this.anchoredBelow(anchor.name, col, false);
+          items.push(value);
+        } else {
+          const v = this.anchoredInline(anchor.name, q, col);
+          if (v.comment !== undefined) items.push(new Comment(v.comment, true));
+          items.push(v.value);
+          this.skipToContent();
+          if (this.atContent() && this.indents[this.li]! > col) throw new Unsupported('continuation line');
+        }
+      } else if (q === line.length || line.charCodeAt(q) === 0x23) {
         // A comment after a lone dash heads whatever follows (go-yaml scanner rule).
-        if (q < line.length) this.pending.push({ col: -1, text: line.slice(q + 1), group: this.group });
+        if (q < line.length) {
+          this.pending.push({ col: -1, text: line.slice(q + 1), group: this.group });
+          this.comments++;
+        }
         this.li++;
         const { value, heads } = this.parseValueBelow(col, false);
         for (const h of heads) items.push(h);
@@ -357,13 +415,65 @@ class FastParser {
     return newList(items);
   }
 
+  /** An anchor `&name` at `p`: its name and where the value after it starts. */
+  private anchorAt(line: string, p: number): { name: string; next: number } | undefined {
+    if (line.charCodeAt(p) !== 0x26) return undefined;
+    const end = nameEnd(line, p + 1);
+    if (end === undefined) throw new Unsupported('anchor name');
+    let next = end;
+    while (next < line.length && isSpace(line.charCodeAt(next))) next++;
+    return { name: line.slice(p + 1, end), next };
+  }
+
+  /** An anchored value on the key's or dash's line. */
+  private anchoredInline(name: string, p: number, parentIndent: number): Inline {
+    const mark = this.anchors.begin(name);
+    const v = this.parseInline(p, parentIndent);
+    // An empty flow collection keeps a comment after it or below it (`[] # c`), which copies
+    // would repeat: the library decides.
+    if (typeof v.value === 'object' && v.value !== null && 'kind' in v.value) {
+      if (v.value.items.length > 0 || this.commentFollows()) throw new Unsupported('anchored flow collection');
+    }
+    this.anchored(mark, v.value);
+    return v;
+  }
+
+  /** Whether a comment line comes before the next content line. */
+  private commentFollows(): boolean {
+    for (let i = this.li; i < this.lines.length && this.kinds[i] !== CONTENT; i++) if (this.kinds[i] === COMMENT) return true;
+    return false;
+  }
+
+  /** An anchored value below its key or dash (`key: &name` alone on its line). */
+  private anchoredBelow(name: string, col: number, forKey: boolean): { value: Value; heads: Comment[] } {
+    const mark = this.anchors.begin(name);
+    const comments = this.comments;
+    const below = this.parseValueBelow(col, forKey);
+    // Comments in or just after an anchored block: where copies get them is the library's call.
+    if (this.comments !== comments || below.heads.length > 0) throw new Unsupported('comments around an anchored block');
+    this.anchored(mark, below.value);
+    return below;
+  }
+
+  private anchored(mark: AnchorMark, value: Value): void {
+    this.anchors.end(mark, value);
+    this.options.onAnchor?.({ name: mark.name, value, doc: this.doc, topKey: this.topKey });
+  }
+
   private keyText(line: string, p: number, colon: number, lineNo: number): string {
     const c = line.charCodeAt(p);
-    if (c === 0x22) return unescapeDouble(line.slice(p + 1, doubleQuotedEnd(line, p)! - 1));
-    if (c === 0x27) return line.slice(p + 1, singleQuotedEnd(line, p)! - 1).replaceAll("''", "'");
+    const scalars = this.options.scalars;
+    if (c === 0x22 || c === 0x27) {
+      const text =
+        c === 0x22 ? unescapeDouble(line.slice(p + 1, doubleQuotedEnd(line, p)! - 1)) : line.slice(p + 1, singleQuotedEnd(line, p)! - 1).replaceAll("''", "'");
+      // Only a plain `<<` merges; a reader with its own rules would tell the two apart.
+      if (scalars !== undefined && text === '<<') throw new Unsupported('quoted merge key');
+      return text;
+    }
     let e = colon;
     while (e > p && isSpace(line.charCodeAt(e - 1))) e--;
     const text = line.slice(p, e);
+    if (scalars !== undefined && typeof scalars(text, 'plain', undefined, lineNo) !== 'string') throw new Unsupported('key that is not a string');
     const resolved = resolvePlain(text);
     if (typeof resolved !== 'string' && this.nonStringKey === undefined) this.nonStringKey = { line: lineNo, text };
     return text;
@@ -374,6 +484,14 @@ class FastParser {
     const line = this.lines[this.li]!;
     const lineNo = this.li + 1;
     const c = line.charCodeAt(p);
+    if (c === 0x2a) {
+      const end = nameEnd(line, p + 1);
+      if (end === undefined) throw new Unsupported('alias name');
+      const value = this.anchors.alias(line.slice(p + 1, end), this.depth);
+      const comment = this.trailingComment(line, end);
+      this.li++;
+      return { value, comment };
+    }
     let tag: string | undefined;
     if (c === 0x21) {
       let q = p;
@@ -424,7 +542,7 @@ class FastParser {
     }
     const comment = this.trailingComment(line, after);
     this.li++;
-    return { value: this.resolve(text, quoted, tag, lineNo), comment };
+    return { value: this.resolve(text, quoted ? 'quoted' : 'plain', tag, lineNo), comment };
   }
 
   /**
@@ -434,17 +552,17 @@ class FastParser {
   private parseEmptyFlow(p: number, isList: boolean, tag: string | undefined): Inline {
     const line = this.lines[this.li]!;
     const closeCh = isList ? ']' : '}';
-    if (tag !== undefined) throw new Unsupported('tagged flow collection');
     if (this.depth + 1 > MAX_YAML_DEPTH) throw depthError(this.li + 1);
+    if (tag !== undefined) this.declineFlow(p, 'tagged flow collection');
     let q = p + 1;
     while (q < line.length && isSpace(line.charCodeAt(q))) q++;
     let closeLine = line;
     if (line[q] !== closeCh) {
-      if (q < line.length && line[q] !== '#') throw new Unsupported('flow collection');
+      if (q < line.length && line[q] !== '#') this.declineFlow(p, 'flow collection');
       let i = this.li + 1;
       while (i < this.lines.length && (this.kinds[i] === BLANK || this.kinds[i] === COMMENT)) i++;
       const l = this.lines[i];
-      if (l === undefined || this.kinds[i] !== CONTENT || l[this.indents[i]!] !== closeCh) throw new Unsupported('flow collection');
+      if (l === undefined || this.kinds[i] !== CONTENT || l[this.indents[i]!] !== closeCh) this.declineFlow(p, 'flow collection');
       this.li = i;
       closeLine = l;
       q = this.indents[i]!;
@@ -457,6 +575,13 @@ class FastParser {
     return { value, comment: undefined };
   }
 
+  /** Leave a flow collection to the library, unless it nests past the depth limit. */
+  private declineFlow(p: number, why: string): never {
+    const deep = flowNestingBeyond(this.lines, this.li, p, this.depth, MAX_YAML_DEPTH);
+    if (deep !== undefined) throw depthError(deep);
+    throw new Unsupported(why);
+  }
+
   /** The `#` comment after a value, or undefined; anything else after it is left to the library. */
   private trailingComment(line: string, q: number): string | undefined {
     const start = q;
@@ -466,8 +591,9 @@ class FastParser {
     throw new Unsupported('text after scalar');
   }
 
-  private resolve(text: string, quoted: boolean, tag: string | undefined, lineNo: number): Value {
-    if (tag === undefined) return quoted ? text : resolvePlain(text);
+  private resolve(text: string, style: ScalarStyle, tag: string | undefined, lineNo: number): Value {
+    if (this.options.scalars !== undefined) return this.options.scalars(text, style, tag, lineNo);
+    if (tag === undefined) return style === 'plain' ? resolvePlain(text) : text;
     const core = resolveCoreTag(text, tag, lineNo);
     if (core !== undefined) return core;
     if (tag.startsWith('!')) return text;
@@ -494,11 +620,11 @@ class FastParser {
     const comment = this.trailingComment(line, q);
     const { value, next } = readLiteralBlock(this.lines, this.li + 1, parentIndent, explicit, chomp);
     this.li = next;
-    return { value: this.resolve(value, true, tag, lineNo), comment };
+    return { value: this.resolve(value, 'block', tag, lineNo), comment };
   }
 }
 
 /** Parse block-style YAML text; throws {@link Unsupported} for syntax the library must handle. */
-export function parseFast(text: string): ParsedYaml {
-  return new FastParser(text).parse();
+export function parseFast(text: string, options: FastOptions = {}): ParsedYaml {
+  return new FastParser(text, options).parse();
 }
