@@ -13,7 +13,7 @@ import type { Value } from '../core/tree.js';
 import { parseFast, type ScalarStyle } from '../formats/yaml/parse/fast.js';
 import { Unsupported } from '../formats/yaml/parse/result.js';
 import { collectAnchorNames } from './anchor-names.js';
-import { FieldError, NULL_NODE, documentValue, type YNode } from './yaml-value.js';
+import { FieldError, NULL_NODE, applyMerge, documentValue, type YNode } from './yaml-value.js';
 
 export interface ConfigDocument {
   /** The first document's value; a null scalar when it is empty. */
@@ -151,14 +151,7 @@ function toNode(v: Value, at: string): YNode {
       if (item.key === '<<') merges.push(item.value);
       else entries.set(item.key, toNode(item.value, at === '' ? item.key : `${at}.${item.key}`));
     }
-    for (const m of merges) {
-      const src = toNode(m, at);
-      const sources = src.kind === 'seq' ? src.items : [src];
-      for (const s of sources) {
-        if (s.kind !== 'map') throw new FieldError(at || '<<', 'map merge requires map or sequence of maps as the value');
-        for (const [k, val] of s.entries) if (!entries.has(k)) entries.set(k, val);
-      }
-    }
+    for (const m of merges) applyMerge(entries, toNode(m, at), at);
     return { kind: 'map', entries };
   }
   if (isList(v)) {

@@ -88,14 +88,7 @@ export function documentValue(doc: Document.Parsed): YNode {
         if (k.kind !== 'scalar') continue; // go-yaml cannot match a collection key to a field
         entries.set(k.text, convert(pair.value, at === '' ? k.text : `${at}.${k.text}`));
       }
-      for (const m of merges) {
-        const src = convert(m, at);
-        const sources = src.kind === 'seq' ? src.items : [src];
-        for (const s of sources) {
-          if (s.kind !== 'map') throw new FieldError(at || '<<', 'map merge requires map or sequence of maps as the value');
-          for (const [k, v] of s.entries) if (!entries.has(k)) entries.set(k, v);
-        }
-      }
+      for (const m of merges) applyMerge(entries, convert(m, at), at);
       active.delete(node);
       out = { kind: 'map', entries };
       let size = 1;
@@ -112,6 +105,18 @@ export function documentValue(doc: Document.Parsed): YNode {
 }
 
 /** A short, single-line description of a value for error messages. */
+/**
+ * A `<<` merge as go-yaml applies it: the keys of a map (or of each map of a sequence) that
+ * `entries` does not have yet are added; anything else is an error at `at`.
+ */
+export function applyMerge(entries: Map<string, YNode>, source: YNode, at: string): void {
+  const sources = source.kind === 'seq' ? source.items : [source];
+  for (const s of sources) {
+    if (s.kind !== 'map') throw new FieldError(at || '<<', 'map merge requires map or sequence of maps as the value');
+    for (const [k, v] of s.entries) if (!entries.has(k)) entries.set(k, v);
+  }
+}
+
 export function describe(node: YNode): string {
   if (node.kind === 'map') return 'a map';
   if (node.kind === 'seq') return 'a list';
