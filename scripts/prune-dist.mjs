@@ -3,6 +3,7 @@
 // under `npm test`. Run before each build; `node scripts/prune-dist.mjs [ROOT]`.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const OUTPUT = /\.(js|js\.map|d\.ts|d\.ts\.map)$/;
 
@@ -25,8 +26,9 @@ export function pruneDist(root) {
   return removed;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const root = path.resolve(process.argv[2] ?? path.join(path.dirname(new URL(import.meta.url).pathname), '..'));
+// run as a script (a checkout's path may hold spaces, which a file URL escapes)
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  const root = path.resolve(process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..'));
   const removed = pruneDist(root);
   if (removed.length > 0) console.log(`removed ${removed.length} compiled file(s) whose source is gone`);
 }

@@ -188,19 +188,16 @@ async function rotateFile(ctx: CommandContext, options: RotateOptions): Promise<
  */
 export async function rotateFilesCommand(ctx: CommandContext, files: string[], options: (file: string | undefined) => RotateOptions): Promise<void> {
   const first = options(files[0]);
-  if (files.length > 1 && !first.inPlace) {
+  if (files.length <= 1) return forEachFile(ctx, files, first, (file) => rotateCommand(ctx, options(file)));
+  if (!first.inPlace) {
     throw new TsopsError('CONFLICTING_PARAMETERS', `rotate of ${files.length} files needs -i (each file is rewritten in place)`, {
       hint: 'use `tsops rotate -i FILE…`, or rotate one file at a time to stdout',
     });
   }
   // Written behind: a file whose MAC follows the old rule may still ask on a terminal (see
   // mac-rule.ts); its context lets the earlier files' output out first.
-  if (files.length > 1 && first.inPlace) {
-    await forEachFileWritingBehind(ctx, files, first, async (fileCtx, file) => {
-      const { out, input } = await rotateFile(fileCtx, options(file));
-      return () => writeInPlaceAsync(fileCtx, out, input);
-    });
-    return;
-  }
-  await forEachFile(ctx, files, first, (file) => rotateCommand(ctx, options(file)));
+  await forEachFileWritingBehind(ctx, files, first, async (fileCtx, file) => {
+    const { out, input } = await rotateFile(fileCtx, options(file));
+    return () => writeInPlaceAsync(fileCtx, out, input);
+  });
 }
