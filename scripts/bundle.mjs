@@ -14,7 +14,9 @@ const requireHere = createRequire(path.join(root, 'package.json'));
 // passphrases), re2js (regex selectors and path_regex only), child_process (commands that run a
 // program; commander imports it too) and tty (terminals).
 // Each import of one of these gets a stand-in whose exports load the real module on first use:
-// this is tsops' one way of deferring a module. With TSOPS_TRACE_DEFERRED=1 in the environment,
+// this is tsops' one way of deferring a module. A deferred package is bundled into a file of its
+// own (dist/bundle/deferred/), so a command that never loads it neither reads nor deserializes it:
+// they are about half the bytes, and a small decrypt read them on every run. With TSOPS_TRACE_DEFERRED=1 in the environment,
 // each stand-in says on stderr when it loads its module (`tsops: deferred module loaded: yaml`),
 // so a test can tell which ones a command needed.
 const deferred = [
@@ -33,8 +35,12 @@ const deferred = [
   { spec: 'node:tty' },
 ];
 
+const isBuiltin = (spec) => spec.startsWith('node:') || spec === 'child_process';
+/** The file a deferred package is bundled into: `@noble/curves/ed25519.js` → `noble-curves-ed25519.cjs`. */
+const deferredFile = (spec) => `${spec.replace(/\.js$/, '').replace(/^@/, '').replace(/[^A-Za-z0-9]+/g, '-')}.cjs`;
+
 async function exportNames(spec) {
-  const ns = spec.startsWith('node:') || spec === 'child_process' ? requireHere(spec) : await import(requireHere.resolve(spec));
+  const ns = isBuiltin(spec) ? requireHere(spec) : await import(requireHere.resolve(spec));
   return Object.keys(ns).filter((n) => n !== 'default' && n !== '__esModule' && /^[A-Za-z_$][\w$]*$/.test(n));
 }
 
@@ -42,8 +48,9 @@ const deferInit = {
   name: 'defer-init',
   setup(b) {
     b.onResolve({ filter: /./ }, (args) => {
-      // The stand-in's own require of the real module resolves normally.
-      if (args.namespace === 'deferred' || args.kind === 'entry-point') return undefined;
+      if (args.kind === 'entry-point') return undefined;
+      // The stand-in's own require: a built-in as it is, a package from its own file.
+      if (args.namespace === 'deferred') return { path: isBuiltin(args.path) ? args.path : `./deferred/${deferredFile(args.path)}`, external: true };
       const hit = deferred.find((d) => d.spec === args.path && (d.importer === undefined || d.importer.test(args.importer)));
       return hit ? { path: args.path, namespace: 'deferred' } : undefined;
     });
@@ -70,9 +77,9 @@ const deferInit = {
 const fromSource = process.argv.includes('--from-source');
 
 const outfile = path.join(root, 'dist', 'bundle', 'tsops.cjs');
-const result = await build({
-  entryPoints: [fromSource ? 'src/cli-run.ts' : 'dist/src/cli-run.js'],
-  outfile,
+// What every bundle shares: CommonJS for Node 20, minified; modules that use import.meta.url
+// (createRequire) get the bundle's own URL.
+const common = {
   write: false,
   bundle: true,
   format: 'cjs',
@@ -81,10 +88,14 @@ const result = await build({
   minify: true,
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [deferInit],
-  // Modules that use import.meta.url (createRequire) get the bundle's own URL.
   define: { 'import.meta.url': '__tsopsBundleUrl' },
   banner: { js: 'var __tsopsBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+};
+const result = await build({
+  ...common,
+  entryPoints: [fromSource ? 'src/cli-run.ts' : 'dist/src/cli-run.js'],
+  outfile,
+  plugins: [deferInit],
 });
 
 // Each `import * as fs from 'node:fs'` becomes a copy of the module, a getter per export, made
@@ -105,6 +116,21 @@ if (otherImports || calls.length !== namespaceImports || new Set(calls.map((m) =
 code = code.replace(NAMESPACE_COPY, 'require("$2")');
 fs.mkdirSync(path.dirname(outfile), { recursive: true });
 fs.writeFileSync(outfile, code);
+
+// Each deferred package in its own file, as require() of it gave inside the bundle: the module's
+// exports (an ES module's namespace). Files of packages no longer deferred go.
+const deferredDir = path.join(path.dirname(outfile), 'deferred');
+fs.rmSync(deferredDir, { recursive: true, force: true });
+fs.mkdirSync(deferredDir);
+for (const spec of new Set(deferred.map((d) => d.spec).filter((spec) => !isBuiltin(spec)))) {
+  const file = path.join(deferredDir, deferredFile(spec));
+  const out = await build({
+    ...common,
+    stdin: { contents: `module.exports = require(${JSON.stringify(spec)});`, resolveDir: root, loader: 'js' },
+    outfile: file,
+  });
+  fs.writeFileSync(file, out.outputFiles[0].text);
+}
 
 function sourceFiles(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -43,12 +43,12 @@ test('npm pack ships bin, the bundle, the library and its runtime dependencies o
   assert.equal(r.status, 0, r.stderr);
   const [result] = JSON.parse(r.stdout) as PackResult[];
   const files = result!.files.map((f) => f.path);
-  for (const f of ['package.json', 'README.md', 'bin/tsops.cjs', 'dist/bundle/tsops.cjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/bin.js']) {
+  for (const f of ['package.json', 'README.md', 'bin/tsops.cjs', 'dist/bundle/tsops.cjs', 'dist/bundle/deferred/yaml.cjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/bin.js']) {
     assert.ok(files.includes(f), `${f} is shipped`);
   }
   const own = files.filter((f) => !f.startsWith('node_modules/'));
   for (const f of own) {
-    assert.ok(/^(package\.json|README\.md|bin\/tsops\.cjs|dist\/bundle\/tsops\.cjs|dist\/src\/.+\.(js|d\.ts))$/.test(f), `${f} is not shipped`);
+    assert.ok(/^(package\.json|README\.md|bin\/tsops\.cjs|dist\/bundle\/tsops\.cjs|dist\/bundle\/deferred\/[\w-]+\.cjs|dist\/src\/.+\.(js|d\.ts))$/.test(f), `${f} is not shipped`);
   }
   assert.ok(!files.some((f) => f.startsWith('dist/test/') || f.startsWith('src/') || f.startsWith('test/')), 'no tests or sources');
   assert.ok(!files.some((f) => f.endsWith('.cache')), 'no V8 code cache of this machine');
@@ -112,6 +112,13 @@ test('a tarball packed from an unbuilt tree builds itself, installs offline, and
   const dec = run(['decrypt', 'demo.yaml'], cleanEnv({ SOPS_AGE_KEY_FILE: 'keys.txt' }));
   assert.equal(dec.status, 0, dec.stderr);
   assert.match(dec.stdout, /password: correct-horse-battery-staple/);
+  // A deferred package (here the yaml library, for a flow list of aliases) loads from its own
+  // file in the installed package.
+  fs.writeFileSync(path.join(work, '.sops.yaml'), 'keys:\n  - &demo age17kqdv8sr27fftevq0k2m3uauuhnj90cv4cesnj0rsszhjp6qsytq0kashu\ncreation_rules:\n  - age: [*demo]\n');
+  const viaLibrary = run(['decrypt', 'demo.yaml'], cleanEnv({ SOPS_AGE_KEY_FILE: 'keys.txt', TSOPS_TRACE_DEFERRED: '1' }));
+  assert.equal(viaLibrary.status, 0, viaLibrary.stderr);
+  assert.match(viaLibrary.stderr, /deferred module loaded: yaml/);
+  assert.match(viaLibrary.stdout, /password: correct-horse-battery-staple/);
   // The library API loads from the installed package too.
   const lib = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(path.join(prefix, 'lib', 'node_modules', 'tsops', 'dist', 'src', 'index.js'))}); console.log(typeof m.decryptTree);`], {
     cwd: work,

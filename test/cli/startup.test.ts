@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { generateAgeKeyFile } from '../../src/keys/age/keygen.js';
 import { repoRoot, standaloneBin, tempDir } from '../helpers/paths.js';
 import { cleanEnv, runCli } from '../helpers/run.js';
@@ -68,6 +68,34 @@ test('decrypting a small file beside a sops-nix style .sops.yaml loads neither t
   const viaLibrary = await runCli(['decrypt', 'secrets/app.enc.yaml'], { env, cwd: dir });
   assert.equal(viaLibrary.code, 0, viaLibrary.stderr);
   assert.ok(loaded(viaLibrary.stderr.toString()).includes('tsops: deferred module loaded: yaml'), viaLibrary.stderr.toString());
+});
+
+test('a deferred package is read from its own file, only by a command that needs it', onNode, async () => {
+  // A copy of the launcher, the bundle and the deferred packages, with the yaml library's file gone.
+  const root = tempDir();
+  fs.mkdirSync(path.join(root, 'bin'));
+  fs.copyFileSync(path.join(repoRoot, 'bin', 'tsops.cjs'), path.join(root, 'bin', 'tsops.cjs'));
+  fs.cpSync(path.join(repoRoot, 'dist', 'bundle'), path.join(root, 'dist', 'bundle'), { recursive: true, filter: (f) => !f.endsWith('.cache') });
+  fs.rmSync(path.join(root, 'dist', 'bundle', 'deferred', 'yaml.cjs'));
+  const dir = tempDir();
+  const key = await generateAgeKeyFile({ pq: false, now: new Date() });
+  fs.writeFileSync(path.join(dir, 'keys.txt'), key.text, { mode: 0o600 });
+  const enc = await runCli(['encrypt', '--age', key.recipient, '--filename-override', 'app.yaml'], { stdin: 'user: alice\n', env: cleanEnv() });
+  assert.equal(enc.code, 0, enc.stderr);
+  fs.writeFileSync(path.join(dir, 'app.yaml'), enc.stdout);
+  const decrypt = () =>
+    spawnSync(process.execPath, [path.join(root, 'bin', 'tsops.cjs'), 'decrypt', 'app.yaml'], { cwd: dir, env: cleanEnv({ SOPS_AGE_KEY_FILE: 'keys.txt' }) as NodeJS.ProcessEnv, encoding: 'utf8' });
+
+  // A plain .sops.yaml: the fast reader, and the yaml library's file is never opened.
+  fs.writeFileSync(path.join(dir, '.sops.yaml'), `creation_rules:\n  - age: ${key.recipient}\n`);
+  const plain = decrypt();
+  assert.equal(plain.status, 0, plain.stderr);
+  assert.equal(plain.stdout, 'user: alice\n');
+  // A flow list of aliases is the library's to read: now the missing file is missed.
+  fs.writeFileSync(path.join(dir, '.sops.yaml'), `keys:\n  - &admin ${key.recipient}\ncreation_rules:\n  - age: [*admin]\n`);
+  const viaLibrary = decrypt();
+  assert.notEqual(viaLibrary.status, 0);
+  assert.match(viaLibrary.stderr, /deferred[\\/]yaml\.cjs/);
 });
 
 test('the launcher keeps one code cache per command, written after a run that succeeded, and drops those of an earlier build', onNode, async () => {
