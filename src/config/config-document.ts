@@ -97,9 +97,9 @@ const OTHER_CORE =
 function libraryScalar(text: string, style: ScalarStyle, tag: string | undefined): Value {
   if (tag !== undefined || style === 'block') throw new Unsupported('tag or block scalar in .sops.yaml');
   if (style === 'quoted') return text;
-  // Most scalars of a .sops.yaml (keys, recipients) start with a letter no null, boolean or number
-  // starts with: a string, without compiling the three patterns below on every start-up.
-  if (/[a-eg-mo-su-zA-EG-MO-SU-Z_]/.test(text.charAt(0))) return text;
+  // Most scalars of a .sops.yaml (keys, recipients, patterns) start with a character no null,
+  // boolean or number starts with: a string, without compiling the three patterns below.
+  if (text !== '' && !'~nNtTfF0123456789+-.'.includes(text.charAt(0))) return text;
   if (NULL_TEXT.test(text)) return null;
   if (text === 'true') return true;
   if (text === 'false') return false;

@@ -111,12 +111,13 @@ function suggest(key: string, known: readonly string[]): string | undefined {
   return best;
 }
 
-function walk(node: YNode, shape: Shape, at: string, out: UnknownKey[]): void {
+function walk(node: YNode, shape: Shape, at: string, out: UnknownKey[], skip: ReadonlySet<string> = NONE): void {
   if (node.kind !== 'map') return; // a wrong type is the parser's error to report
   const known = Object.keys(shape);
   const catchAll = shape === CREATION_RULE && /^creation_rules\[\d+\]$/.test(at) && !node.entries.has('path_regex');
   for (const [key, value] of node.entries) {
     const child = shape[key];
+    if (child === undefined && skip.has(key)) continue;
     const here = at === '' ? key : `${at}.${key}`;
     if (child === undefined) {
       const suggestion = suggest(key, known);
@@ -139,9 +140,12 @@ function walk(node: YNode, shape: Shape, at: string, out: UnknownKey[]): void {
  */
 export function findUnknownKeys(root: YNode, anchorHolders: ReadonlySet<string> = new Set()): UnknownKey[] {
   const out: UnknownKey[] = [];
-  walk(root, CONFIG_FILE, '', out);
-  return out.filter((u) => !(u.at === '' && anchorHolders.has(u.key)));
+  // skipped before a spelling suggestion is looked for: nearly every sops-nix file has one
+  walk(root, CONFIG_FILE, '', out, anchorHolders);
+  return out;
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 /** The warning line for one unknown key (without the `tsops: warning:` prefix). */
 export function formatUnknownKey(file: string, u: UnknownKey): string {
