@@ -111,6 +111,13 @@ creation_rules:
     ]);
   });
 
+  it('an anchor on a section sops reads still has its keys checked', () => {
+    const text = `keys:\n  - &alice ${alice.recipient}\ncreation_rules: &rules\n  - path_regx: ^a/\n    age: *alice\n`;
+    const warnings = parseConfig(text, '/repo/.sops.yaml').warnings ?? [];
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0]!, /unknown key "path_regx" in creation_rules\[0\] is ignored.*did you mean "path_regex"/);
+  });
+
   it('says nothing about a config that uses only keys sops reads', async () => {
     const text = `creation_rules:
   - path_regex: ^a/
