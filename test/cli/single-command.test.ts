@@ -4,6 +4,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { repoRoot } from '../helpers/paths.js';
 import { buildProgram, normalizeArgv } from '../../src/cli/program.js';
 import { fakeIo } from '../helpers/fake-io.js';
 import { cleanEnv } from '../helpers/run.js';
@@ -43,4 +46,19 @@ test('only the named command is registered, and only when the command line start
   for (const argv of [['--verbose', 'decrypt', 'f.yaml'], ['groups', 'add'], ['f.yaml'], []]) {
     assert.ok(buildProgram(io, argv).commands.length > COMMANDS.length, argv.join(' '));
   }
+});
+
+test('the launcher keeps a code cache of its own for every command but the unsupported stubs', () => {
+  // bin/tsops.cjs picks the cache before the bundle loads, so it holds its own list of names.
+  const launcher = fs.readFileSync(path.join(repoRoot, 'bin', 'tsops.cjs'), 'utf8');
+  const listed = /const CACHED_COMMANDS = \[([^\]]*)\]/.exec(launcher)?.[1];
+  assert.ok(listed !== undefined, 'CACHED_COMMANDS not found in bin/tsops.cjs');
+  const cached = [...listed.matchAll(/'([^']+)'/g)].map((m) => m[1]!).sort();
+  const io = fakeIo().io;
+  const all = buildProgram(io, []).commands.map((c) => c.name());
+  // help and version print and exit; completion, publish and keyservice only say they are not supported
+  const rare = ['help', 'version', 'completion', 'publish', 'keyservice'];
+  assert.deepEqual(cached, all.filter((n) => !rare.includes(n)).sort());
+  // and the commands registered alone are exactly those this file lists
+  assert.deepEqual(all.filter((n) => buildProgram(io, [n]).commands.length === 1).sort(), [...COMMANDS].sort());
 });
