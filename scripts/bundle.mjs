@@ -16,9 +16,9 @@ const requireHere = createRequire(path.join(root, 'package.json'));
 // Each import of one of these gets a stand-in whose exports load the real module on first use:
 // this is tsops' one way of deferring a module. A deferred package is bundled into a file of its
 // own (dist/bundle/deferred/), so a command that never loads it neither reads nor deserializes it:
-// they are about half the bytes, and a small decrypt read them on every run. With TSOPS_TRACE_DEFERRED=1 in the environment,
-// each stand-in says on stderr when it loads its module (`tsops: deferred module loaded: yaml`),
-// so a test can tell which ones a command needed.
+// they are about half the bytes, and a small decrypt read them on every run. With
+// TSOPS_TRACE_DEFERRED=1 in the environment, each stand-in says on stderr when it loads its module
+// (`tsops: deferred module loaded: yaml`), so a test can tell which ones a command needed.
 const deferred = [
   { spec: 'yaml' },
   { spec: '@noble/curves/ed25519.js' },
@@ -56,12 +56,25 @@ const deferInit = {
     });
     b.onLoad({ filter: /./, namespace: 'deferred' }, async (args) => {
       const names = await exportNames(args.path);
+      const file = isBuiltin(args.path) ? undefined : `dist/bundle/deferred/${deferredFile(args.path)}`;
+      // A package file that is missing (an incomplete installation) is said in one line: Node's
+      // message lists its require stack, and the command's own wrapping would show all of it.
+      const missing = `this tsops installation is incomplete: ${file} is missing; reinstall tsops (in a clone: npm run build)`;
       const contents = [
         'let real;',
         `const load = () => {`,
         `  if (real === undefined && process.env.TSOPS_TRACE_DEFERRED === '1') process.stderr.write(${JSON.stringify(`tsops: deferred module loaded: ${args.path}
 `)});`,
-        `  return (real ??= require(${JSON.stringify(args.path)}));`,
+        file === undefined
+          ? `  return (real ??= require(${JSON.stringify(args.path)}));`
+          : [
+              '  try {',
+              `    return (real ??= require(${JSON.stringify(args.path)}));`,
+              '  } catch (e) {',
+              `    if (e?.code === 'MODULE_NOT_FOUND' && String(e.message).split('\\n')[0].includes(${JSON.stringify(deferredFile(args.path))})) throw new Error(${JSON.stringify(missing)});`,
+              '    throw e;',
+              '  }',
+            ].join('\n'),
         '};',
         `for (const name of ${JSON.stringify(names)}) {`,
         '  Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });',

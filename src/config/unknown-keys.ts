@@ -111,6 +111,9 @@ function suggest(key: string, known: readonly string[]): string | undefined {
   return best;
 }
 
+const NONE: ReadonlySet<string> = new Set();
+
+/** Collect the keys sops does not read; unknown keys named in `skip` are left out. */
 function walk(node: YNode, shape: Shape, at: string, out: UnknownKey[], skip: ReadonlySet<string> = NONE): void {
   if (node.kind !== 'map') return; // a wrong type is the parser's error to report
   const known = Object.keys(shape);
@@ -138,14 +141,12 @@ function walk(node: YNode, shape: Shape, at: string, out: UnknownKey[], skip: Re
  * keys in `anchorHolders` are left out: a section that only defines YAML anchors for the rules
  * (`keys: [&admin age1…]`, the sops-nix layout) is unread on purpose.
  */
-export function findUnknownKeys(root: YNode, anchorHolders: ReadonlySet<string> = new Set()): UnknownKey[] {
+export function findUnknownKeys(root: YNode, anchorHolders: ReadonlySet<string> = NONE): UnknownKey[] {
   const out: UnknownKey[] = [];
   // skipped before a spelling suggestion is looked for: nearly every sops-nix file has one
   walk(root, CONFIG_FILE, '', out, anchorHolders);
   return out;
 }
-
-const NONE: ReadonlySet<string> = new Set();
 
 /** The warning line for one unknown key (without the `tsops: warning:` prefix). */
 export function formatUnknownKey(file: string, u: UnknownKey): string {

@@ -96,6 +96,9 @@ test('a deferred package is read from its own file, only by a command that needs
   const viaLibrary = decrypt();
   assert.notEqual(viaLibrary.status, 0);
   assert.match(viaLibrary.stderr, /deferred[\\/]yaml\.cjs/);
+  // said in one line, with what to do, and without Node's require stack
+  assert.match(viaLibrary.stderr, /installation is incomplete: dist\/bundle\/deferred\/yaml\.cjs is missing; reinstall tsops/);
+  assert.doesNotMatch(viaLibrary.stderr, /Require stack/);
 });
 
 test('the launcher keeps one code cache per command, written after a run that succeeded, and drops those of an earlier build', onNode, async () => {
