@@ -6,6 +6,7 @@
  */
 import { RE2JS } from 're2js';
 import { TsopsError } from '../errors.js';
+import { translateGoRegex } from './regex-fast.js';
 
 /** A compiled Go regex; `test` is Go's unanchored `MatchString`. */
 export interface GoRegex {
@@ -46,6 +47,12 @@ function syntaxMessage(e: { error?: unknown; input?: unknown; message: string },
  * naming the problem; callers add which file and field it came from.
  */
 export function compileGoRegex(source: string): GoRegex {
+  const fast = translateGoRegex(source);
+  if (fast !== undefined) {
+    let slow: RE2JS | undefined;
+    // s.length counts UTF-16 units, never fewer than the code points the budget is about
+    return { source, test: (s: string) => (s.length <= fast.maxLength ? fast.regex.test(s) : (slow ??= RE2JS.compile(source)).test(s)) };
+  }
   let re: RE2JS;
   try {
     re = RE2JS.compile(source);

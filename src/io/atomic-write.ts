@@ -60,7 +60,7 @@ export function planReplacement(p: string, mode: number): Plan {
       throw refuse(p, 'it is a symbolic link to a file that does not exist', 'point the link at an existing file, or remove it');
     }
   }
-  const st = fs.statSync(target);
+  const st = target === p ? link : fs.statSync(target);
   if (st.isDirectory()) throw refuse(p, 'it is a directory', 'name a file');
   if (!st.isFile()) return { target, dir: path.dirname(target), direct: true, finalMode: 0, owner: undefined };
   if (st.nlink > 1) {

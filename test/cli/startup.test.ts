@@ -70,6 +70,25 @@ test('decrypting a small file beside a sops-nix style .sops.yaml loads neither t
   assert.ok(loaded(viaLibrary.stderr.toString()).includes('tsops: deferred module loaded: yaml'), viaLibrary.stderr.toString());
 });
 
+test('encrypting by a common path_regex does not load re2js; a pattern outside the shared subset does', onNode, async () => {
+  const dir = tempDir();
+  const key = await generateAgeKeyFile({ pq: false, now: new Date() });
+  fs.mkdirSync(path.join(dir, 'secrets'));
+  fs.writeFileSync(path.join(dir, 'secrets', 'app.yaml'), 'user: alice\n');
+  const env = cleanEnv({ TSOPS_TRACE_DEFERRED: '1' });
+  const loaded = (stderr: string): string[] => stderr.split('\n').filter((l) => l.startsWith('tsops: deferred module loaded: '));
+  const encrypt = async (pathRegex: string) => {
+    fs.writeFileSync(path.join(dir, '.sops.yaml'), `creation_rules:\n  - path_regex: ${pathRegex}\n    age: ${key.recipient}\n`);
+    const r = await runCli(['encrypt', 'secrets/app.yaml'], { env, cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout.toString(), /^user: ENC\[AES256_GCM,/);
+    return loaded(r.stderr.toString());
+  };
+  assert.ok(!(await encrypt('^secrets/[^/]+\\.(yaml|json)$')).includes('tsops: deferred module loaded: re2js'));
+  // The check can fail: a case-insensitive pattern is re2js's to match.
+  assert.ok((await encrypt('(?i)^SECRETS/')).includes('tsops: deferred module loaded: re2js'));
+});
+
 test('a deferred package is read from its own file, only by a command that needs it', onNode, async () => {
   // A copy of the launcher, the bundle and the deferred packages, with the yaml library's file gone.
   const root = tempDir();

@@ -41,12 +41,13 @@ export async function readInput(ctx: CommandContext, options: InputOptions, requ
     bytes = await ctx.io.readStdin();
   } else {
     filePath = ctx.absolute(options.file);
-    if (!ctx.io.exists(filePath)) {
-      throw new TsopsError('NO_FILE', `cannot operate on non-existent file ${JSON.stringify(options.file)}`);
-    }
+    // one read, no stat first: a file that is not there is told apart by the read's error
     try {
       bytes = ctx.io.readFile(filePath);
     } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new TsopsError('NO_FILE', `cannot operate on non-existent file ${JSON.stringify(options.file)}`);
+      }
       throw new TsopsError('READ_INPUT', `could not read ${options.file}: ${messageOf(e)}`, { cause: e });
     }
   }
