@@ -58,7 +58,8 @@ const deferInit = {
       const names = await exportNames(args.path);
       const file = isBuiltin(args.path) ? undefined : `dist/bundle/deferred/${deferredFile(args.path)}`;
       // A package file that is missing (an incomplete installation) is said in one line: Node's
-      // message lists its require stack, and the command's own wrapping would show all of it.
+      // message lists its require stack, and the command's own wrapping would show all of it. The
+      // code is src/errors.ts' INCOMPLETE_INSTALLATION, which the error report looks for.
       const missing = `this tsops installation is incomplete: ${file} is missing; reinstall tsops (in a clone: npm run build)`;
       const contents = [
         'let real;',
@@ -71,7 +72,7 @@ const deferInit = {
               '  try {',
               `    return (real ??= require(${JSON.stringify(args.path)}));`,
               '  } catch (e) {',
-              `    if (e?.code === 'MODULE_NOT_FOUND' && String(e.message).split('\\n')[0].includes(${JSON.stringify(deferredFile(args.path))})) throw new Error(${JSON.stringify(missing)});`,
+              `    if (e?.code === 'MODULE_NOT_FOUND' && String(e.message).split('\\n')[0].includes(${JSON.stringify(deferredFile(args.path))})) throw Object.assign(new Error(${JSON.stringify(missing)}), { code: 'TSOPS_INCOMPLETE_INSTALLATION' });`,
               '    throw e;',
               '  }',
             ].join('\n'),

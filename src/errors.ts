@@ -103,6 +103,20 @@ export function isTsopsError(e: unknown): e is TsopsError {
   return e instanceof TsopsError;
 }
 
+/**
+ * The `code` of the error the bundle's stand-in for a deferred package throws when that package's
+ * file is missing (`scripts/bundle.mjs`): the installation is at fault, whatever was being read.
+ */
+export const INCOMPLETE_INSTALLATION = 'TSOPS_INCOMPLETE_INSTALLATION';
+
+/** That error, when it is `e` or what `e` wraps (its cause, a few levels down). */
+export function incompleteInstallation(e: unknown): Error | undefined {
+  for (let level = 0; level < 8 && e instanceof Error; level++, e = e.cause) {
+    if ((e as { code?: unknown }).code === INCOMPLETE_INSTALLATION) return e;
+  }
+  return undefined;
+}
+
 /** The message of an unknown thrown value, for wrapping library errors. */
 export function messageOf(e: unknown): string {
   if (e instanceof Error) return e.message;

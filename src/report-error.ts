@@ -1,6 +1,6 @@
 /** How every failure reaches the user: one line, an optional hint, sops' exit code. */
 import { CommanderError } from 'commander';
-import { TsopsError, isTsopsError } from './errors.js';
+import { ExitCode, TsopsError, incompleteInstallation, isTsopsError } from './errors.js';
 import type { Io } from './io/types.js';
 
 /** How a failure among several is shown: its line reworded (e.g. to name the file), its extras left out. */
@@ -19,6 +19,14 @@ export function reportError(e: unknown, io: Io, verbose: boolean, framing: Error
     return e.exitCode === 0 ? 0 : 1;
   }
   const { line, brief = false } = framing;
+  // Said as it is, even where a reader wrapped it: its line names the file and what to do, and a
+  // wrapper's hint ("fix the config file") would send the user the wrong way.
+  const missing = incompleteInstallation(e);
+  if (missing !== undefined) {
+    const message = firstLine(missing.message);
+    io.stderr.write(`tsops: ${line ? line(message) : message}\n`);
+    return ExitCode.ErrorGeneric;
+  }
   if (isTsopsError(e)) {
     if (e.silent) return e.exitCode;
     if (line) io.stderr.write(`tsops: ${line(e.message)}\n`);

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ExitCode, TsopsError } from '../src/errors.js';
+import { ExitCode, INCOMPLETE_INSTALLATION, TsopsError } from '../src/errors.js';
 import { reportError } from '../src/report-error.js';
 import { fakeIo } from './helpers/fake-io.js';
 
@@ -31,6 +31,18 @@ describe('reportError', () => {
       stderr: 'tsops: could not update keys for file a.yaml: could not read\n',
       code: ExitCode.CouldNotReadInputFile,
     });
+  });
+
+  it('says a missing package file as it is, even wrapped by a reader with a hint of its own', () => {
+    const missing = Object.assign(new Error('this tsops installation is incomplete: dist/bundle/deferred/yaml.cjs is missing; reinstall tsops'), {
+      code: INCOMPLETE_INSTALLATION,
+    });
+    const wrapped = new TsopsError('CONFIG', `.sops.yaml: invalid .sops.yaml: not valid YAML: ${missing.message}`, { hint: 'fix the config file', cause: missing });
+    const expected = { stderr: `tsops: ${missing.message}\n`, code: ExitCode.ErrorGeneric };
+    assert.deepEqual(report(wrapped, false), expected);
+    assert.deepEqual(report(missing, true), expected);
+    // the same text without the code is an unexpected error like any other
+    assert.match(report(new Error(missing.message), false).stderr, /^tsops: unexpected error: /);
   });
 
   it('a framed line keeps the tsops prefix even for an error printed verbatim', () => {

@@ -5,7 +5,7 @@
  * time linear in the text, so a pattern from a hostile file or `.sops.yaml` cannot hang a run.
  */
 import { RE2JS } from 're2js';
-import { TsopsError } from '../errors.js';
+import { TsopsError, isTsopsError } from '../errors.js';
 import { translateGoRegex } from './regex-fast.js';
 
 /** A compiled Go regex; `test` is Go's unanchored `MatchString`. */
@@ -68,7 +68,9 @@ export function compileGoRegex(source: string): GoRegex {
 export function tryCompileGoRegex(source: string): GoRegex | undefined {
   try {
     return compileGoRegex(source);
-  } catch {
-    return undefined;
+  } catch (e) {
+    // only a pattern Go refuses; anything else (re2js failing to load) is not the pattern's fault
+    if (isTsopsError(e)) return undefined;
+    throw e;
   }
 }

@@ -118,6 +118,36 @@ test('a deferred package is read from its own file, only by a command that needs
   // said in one line, with what to do, and without Node's require stack
   assert.match(viaLibrary.stderr, /installation is incomplete: dist\/bundle\/deferred\/yaml\.cjs is missing; reinstall tsops/);
   assert.doesNotMatch(viaLibrary.stderr, /Require stack/);
+  // the config reader does not frame it as a YAML fault with a hint to fix the config
+  assert.doesNotMatch(viaLibrary.stderr, /not valid YAML|fix the config/);
+  assert.equal(viaLibrary.stderr.trim().split('\n').length, 1, viaLibrary.stderr);
+});
+
+test('with re2js missing, a simple path_regex still matches, and one re2js must read says what is missing', onNode, async () => {
+  const root = tempDir();
+  fs.mkdirSync(path.join(root, 'bin'));
+  fs.copyFileSync(path.join(repoRoot, 'bin', 'tsops.cjs'), path.join(root, 'bin', 'tsops.cjs'));
+  fs.cpSync(path.join(repoRoot, 'dist', 'bundle'), path.join(root, 'dist', 'bundle'), { recursive: true, filter: (f) => !f.endsWith('.cache') });
+  fs.rmSync(path.join(root, 'dist', 'bundle', 'deferred', 're2js.cjs'));
+  const dir = tempDir();
+  const key = await generateAgeKeyFile({ pq: false, now: new Date() });
+  fs.writeFileSync(path.join(dir, 'app.yaml'), 'user: alice\n');
+  const encrypt = (pathRegex: string, extra = '') => {
+    fs.writeFileSync(path.join(dir, '.sops.yaml'), `creation_rules:\n  - path_regex: ${pathRegex}\n    age: ${key.recipient}\n${extra}`);
+    return spawnSync(process.execPath, [path.join(root, 'bin', 'tsops.cjs'), 'encrypt', 'app.yaml'], { cwd: dir, env: cleanEnv() as NodeJS.ProcessEnv, encoding: 'utf8' });
+  };
+  const simple = encrypt('\\.yaml$');
+  assert.equal(simple.status, 0, simple.stderr);
+  assert.match(simple.stdout, /^user: ENC\[AES256_GCM,/);
+  const folded = encrypt('(?i)\\.YAML$');
+  assert.equal(folded.status, 1);
+  assert.equal(folded.stdout, '');
+  const said = 'tsops: this tsops installation is incomplete: dist/bundle/deferred/re2js.cjs is missing; reinstall tsops (in a clone: npm run build)\n';
+  assert.equal(folded.stderr, said);
+  // A selector re2js must compile is not taken for an invalid one (which would select nothing).
+  const selector = encrypt('\\.yaml$', '    encrypted_regex: (?i)^USER$\n');
+  assert.equal(selector.stdout, '');
+  assert.equal(selector.stderr, said);
 });
 
 test('the launcher keeps one code cache per command, written after a run that succeeded, and drops those of an earlier build', onNode, async () => {
