@@ -99,7 +99,7 @@ describe('translateGoRegex', () => {
       '\\d', '\\D', '\\s', '\\S', '\\w', '\\W', '{', '}', '\\', '(?i)',
     );
     const pattern = fc.array(token, { maxLength: 10 }).map((t) => t.join(''));
-    const text = fc.array(fc.constantFrom('a', 'b', '/', '.', '-', '_', 'é', '😀', '\n', '\r', ' ', '\t', '1', 'Z', '\u00a0', '\v'), { maxLength: 12 }).map((t) => t.join(''));
+    const text = fc.array(fc.constantFrom('a', 'b', '/', '.', '-', '_', 'é', '😀', '\n', '\r', ' ', '\t', '1', 'Z', '\u00a0', '\v', '\ud800', '\udfff'), { maxLength: 12 }).map((t) => t.join(''));
     let translated = 0;
     fc.assert(
       fc.property(pattern, fc.array(text, { minLength: 1, maxLength: 8 }), (p, texts) => {
