@@ -89,13 +89,18 @@ test('encrypting by a common path_regex does not load re2js; a pattern outside t
   assert.ok((await encrypt('(?i)^SECRETS/')).includes('tsops: deferred module loaded: re2js'));
 });
 
-test('a deferred package is read from its own file, only by a command that needs it', onNode, async () => {
-  // A copy of the launcher, the bundle and the deferred packages, with the yaml library's file gone.
+/** A copy of the launcher, the bundle and the deferred packages, with one package's file gone. */
+function installationWithout(deferredFile: string): string {
   const root = tempDir();
   fs.mkdirSync(path.join(root, 'bin'));
   fs.copyFileSync(path.join(repoRoot, 'bin', 'tsops.cjs'), path.join(root, 'bin', 'tsops.cjs'));
   fs.cpSync(path.join(repoRoot, 'dist', 'bundle'), path.join(root, 'dist', 'bundle'), { recursive: true, filter: (f) => !f.endsWith('.cache') });
-  fs.rmSync(path.join(root, 'dist', 'bundle', 'deferred', 'yaml.cjs'));
+  fs.rmSync(path.join(root, 'dist', 'bundle', 'deferred', deferredFile));
+  return root;
+}
+
+test('a deferred package is read from its own file, only by a command that needs it', onNode, async () => {
+  const root = installationWithout('yaml.cjs');
   const dir = tempDir();
   const key = await generateAgeKeyFile({ pq: false, now: new Date() });
   fs.writeFileSync(path.join(dir, 'keys.txt'), key.text, { mode: 0o600 });
@@ -124,11 +129,7 @@ test('a deferred package is read from its own file, only by a command that needs
 });
 
 test('with re2js missing, a simple path_regex still matches, and one re2js must read says what is missing', onNode, async () => {
-  const root = tempDir();
-  fs.mkdirSync(path.join(root, 'bin'));
-  fs.copyFileSync(path.join(repoRoot, 'bin', 'tsops.cjs'), path.join(root, 'bin', 'tsops.cjs'));
-  fs.cpSync(path.join(repoRoot, 'dist', 'bundle'), path.join(root, 'dist', 'bundle'), { recursive: true, filter: (f) => !f.endsWith('.cache') });
-  fs.rmSync(path.join(root, 'dist', 'bundle', 'deferred', 're2js.cjs'));
+  const root = installationWithout('re2js.cjs');
   const dir = tempDir();
   const key = await generateAgeKeyFile({ pq: false, now: new Date() });
   fs.writeFileSync(path.join(dir, 'app.yaml'), 'user: alice\n');
