@@ -12,6 +12,8 @@ import { tempDir } from '../helpers/paths.js';
 import { interopDir, interopSkip } from '../helpers/interop.js';
 import { readFixtureGroup } from './interop-fixtures.js';
 import { goAgeEd25519 } from './ssh/test-keys.js';
+import { pluginPath, tsopstestKey } from './age/plugin/plugin-fixture.js';
+import { ScriptedTerminal } from '../helpers/scripted-terminal.js';
 
 function ioWith(env: Record<string, string | undefined>): Io {
   return fakeIo({ env: { PATH: process.env['PATH'], ...env } }).io;
@@ -87,5 +89,31 @@ describe('createIdentityLoader', () => {
     const { groups } = await wrapDataKey([[await identityToRecipient(secret)]], dataKey, 0);
     assert.deepEqual(await unwrapDataKey(groups, 0, loader), dataKey);
     assert.deepEqual(prompts, ["Enter passphrase for identity 'SOPS_AGE_KEY_FILE':"]);
+  });
+
+  it("answers a plugin identity's requests on the run's terminal, not the process's", async () => {
+    const key = tsopstestKey();
+    const file = path.join(tempDir(), 'keys.txt');
+    fs.writeFileSync(file, `${key.identity}\n`);
+    const terminal = new ScriptedTerminal([{ typed: ['1234\r'] }]);
+    const fake = fakeIo({ env: { HOME: '/nonexistent-tsops-home', SOPS_AGE_KEY_FILE: file }, terminal });
+    const loader = createIdentityLoader(fake.io, { askPassphrase: noPrompt });
+    // the plugin process is found on, and inherits, the process's own environment
+    const saved = { PATH: process.env['PATH'], TSOPSTEST_ASK: process.env['TSOPSTEST_ASK'] };
+    process.env['PATH'] = pluginPath();
+    try {
+      const dataKey = new Uint8Array(32).fill(9);
+      const { groups } = await wrapDataKey([[key.recipient]], dataKey, 0);
+      process.env['TSOPSTEST_ASK'] = 'secret';
+      assert.deepEqual(await unwrapDataKey(groups, 0, loader), dataKey);
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+    assert.match(terminal.shown, /age-plugin-tsopstest: tsopstest PIN:/);
+    assert.doesNotMatch(terminal.shown, /1234/, 'the PIN is not echoed');
+    assert.equal(fake.stderr(), '');
   });
 });

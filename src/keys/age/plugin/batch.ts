@@ -103,6 +103,7 @@ export class PluginBatch {
       p.name,
       p.encodings,
       files.map((i) => known[i] as Stanza[]),
+      p.ui,
     ).then((rs) => {
       const byFile = new Map<number, FileUnwrap>();
       rs.forEach((r, k) => {

@@ -19,10 +19,14 @@ import { terminalPluginUi } from './terminal-ui.js';
 import type { PluginUi } from './terminal-ui.js';
 import type { WireStanza } from './wire.js';
 
-// Plugin keys are parsed from plain strings wherever recipients are read, so no command's Io
-// reaches this far: the requests of a plugin are answered on the process's own terminal.
+// Plugin recipients are parsed from plain strings wherever recipients are read, so no command's
+// Io reaches them: their requests, and those of identities read without one, are answered on the
+// process's own terminal. Identities read by a command's identity loader carry its Io's.
 let defaultUi: PluginUi | undefined;
 const ui = (): PluginUi => (defaultUi ??= terminalPluginUi(nodeIo()));
+
+/** Where a plugin's requests are answered, made when the first one comes. */
+export type PluginUiSource = () => PluginUi;
 
 const INDEX = /^(0|[1-9][0-9]{0,8})$/;
 
@@ -323,12 +327,20 @@ export class PluginRecipient implements Recipient {
  */
 export class PluginIdentity implements Identity {
   readonly #encodings: string[];
+  readonly #ui: PluginUiSource | undefined;
 
   constructor(
     readonly name: string,
     encodings: readonly string[],
+    uiSource?: PluginUiSource,
   ) {
     this.#encodings = [...encodings];
+    this.#ui = uiSource;
+  }
+
+  /** Where this plugin's requests are answered: the reading command's terminal, else the process's. */
+  get ui(): PluginUi {
+    return this.#ui?.() ?? ui();
   }
 
   get binary(): string {
@@ -341,10 +353,11 @@ export class PluginIdentity implements Identity {
 
   /** This plugin's identities together with `other`'s (the same plugin). */
   merge(other: PluginIdentity): PluginIdentity {
-    return new PluginIdentity(this.name, [...this.#encodings, ...other.#encodings.filter((e) => !this.#encodings.includes(e))]);
+    const encodings = [...this.#encodings, ...other.#encodings.filter((e) => !this.#encodings.includes(e))];
+    return new PluginIdentity(this.name, encodings, this.#ui ?? other.#ui);
   }
 
   unwrapFileKey(stanzas: Stanza[]): Promise<Uint8Array | null> {
-    return unwrapWithPlugin(this.name, this.#encodings, stanzas);
+    return unwrapWithPlugin(this.name, this.#encodings, stanzas, this.ui);
   }
 }

@@ -5,7 +5,7 @@
  */
 import { TsopsError } from '../../../errors.js';
 import type { Identity } from '../../identity.js';
-import { PluginIdentity, PluginRecipient } from './client.js';
+import { PluginIdentity, PluginRecipient, type PluginUiSource } from './client.js';
 import { looksLikePluginIdentity, parsePluginIdentity, parsePluginRecipient, pluginBinary } from './names.js';
 
 function short(r: string): string {
@@ -34,13 +34,13 @@ export function parsePluginRecipientText(r: string): PluginRecipient {
 }
 
 /**
- * An identity line `AGE-PLUGIN-<NAME>-1…` as an identity tried through its plugin; undefined
- * when it is malformed.
+ * An identity line `AGE-PLUGIN-<NAME>-1…` as an identity tried through its plugin, its requests
+ * answered through `ui` (the process's terminal without one); undefined when it is malformed.
  */
-export function pluginIdentityFromLine(text: string, origin: string): Identity | undefined {
+export function pluginIdentityFromLine(text: string, origin: string, ui?: PluginUiSource): Identity | undefined {
   const key = parsePluginIdentity(text);
   if (!key) return undefined;
-  return { origin, recipient: undefined, secret: new PluginIdentity(key.name, [key.encoding]) };
+  return { origin, recipient: undefined, secret: new PluginIdentity(key.name, [key.encoding], ui) };
 }
 
 /** The plugin binary behind an identity, when it is a plugin identity. */
