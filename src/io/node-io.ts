@@ -5,7 +5,7 @@ import { writeFileAtomicAsync, writeFileAtomicSync } from './atomic-write.js';
 import { readFileUpTo } from './bounded-read.js';
 import { fdOutput } from './fd-output.js';
 import { readStdinLine } from './stdin-lines.js';
-import { runProcess } from './spawn.js';
+import { runProcess, startProcess } from './spawn.js';
 import { openNodeTerminal } from './terminal.js';
 import type { DirEntry, EntryInfo, Io, TerminationSignal } from './types.js';
 
@@ -37,6 +37,7 @@ export function nodeIo(): Io {
       return process.stdin.isTTY === true;
     },
     run: (argv, options = {}) => runProcess(argv, options),
+    startProcess,
     trapSignals: trapProcessSignals,
     readLine: readStdinLine,
     openTerminal: openNodeTerminal,

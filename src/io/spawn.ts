@@ -3,7 +3,16 @@
 // only when a command runs a program.
 import { spawn } from 'node:child_process';
 import * as os from 'node:os';
-import type { RunOptions, RunResult } from './types.js';
+import type { ChildProcess } from 'node:child_process';
+import type { RunOptions, RunResult, StartOptions } from './types.js';
+
+const defined = (env: Readonly<Record<string, string | undefined>>): NodeJS.ProcessEnv =>
+  Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv;
+
+/** The Node Io's startProcess: stdin and stdout piped, stderr inherited. */
+export function startProcess(cmd: string, args: readonly string[], options: StartOptions): ChildProcess {
+  return spawn(cmd, [...args], { cwd: options.cwd, env: defined(options.env), stdio: ['pipe', 'pipe', 'inherit'] });
+}
 
 export function runProcess(argv: string[], options: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
@@ -14,7 +23,7 @@ export function runProcess(argv: string[], options: RunOptions = {}): Promise<Ru
     }
     const env = options.env ?? process.env;
     const child = spawn(cmd, args, {
-      env: Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv,
+      env: defined(env),
       stdio: options.inherit ? 'inherit' : ['pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];

@@ -3,6 +3,7 @@
  * tests with real files and a captured stdout. Every member is required: a caller never patches
  * around a missing one. `nodeIo()` (node-io.ts) is the real one; bin.ts builds it.
  */
+import type { ChildProcess } from 'node:child_process';
 
 export interface RunResult {
   code: number;
@@ -12,6 +13,11 @@ export interface RunResult {
   timedOut?: boolean;
   /** The program was killed because it printed more than `maxOutputBytes`. */
   outputTooLarge?: boolean;
+}
+
+export interface StartOptions {
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 export interface RunOptions {
@@ -99,6 +105,11 @@ export interface Io {
   readonly stderr: Output;
   /** Run a program; resolves with its exit code and captured output. */
   run(argv: string[], options?: RunOptions): Promise<RunResult>;
+  /**
+   * Start a program that talks over its standard input and output while it runs (an age
+   * plugin), found on `options.env`'s PATH; its standard error is tsops' own.
+   */
+  startProcess(cmd: string, args: readonly string[], options: StartOptions): ChildProcess;
   /** Whether standard input is an interactive terminal. */
   readonly stdinIsTTY: boolean;
   /**

@@ -22,7 +22,7 @@ import {
   sourceOutcome,
 } from './identity-source.js';
 import type { AskPassphrase, IdentitySource, SourceOutcome, SourceResult } from './identity-source.js';
-import type { PluginUiSource } from './age/plugin/client.js';
+import type { PluginHostSource } from './age/plugin/client.js';
 
 export type { AskPassphrase, IdentitySource, SourceOutcome, SourceResult, SourceStatus } from './identity-source.js';
 export { parseIdentityText, parseSourceContent, isEncryptedIdentityFile } from './identity-source.js';
@@ -56,8 +56,8 @@ export interface IdentityLoaderOptions {
   sshSources?: SshSourceFactory;
   /** Decides the user config directory rules; defaults to the running platform. */
   platform?: NodeJS.Platform;
-  /** Where plugin identities' requests are answered; the process's own terminal without it. */
-  pluginUi?: PluginUiSource;
+  /** Where plugin identities run and ask; the process's own Io without it. */
+  pluginHost?: PluginHostSource;
 }
 
 /** What the data-key code needs from an identity loader. */
@@ -99,7 +99,7 @@ export function ageIdentitySources(
   io: Io,
   askPassphrase: AskPassphrase | undefined,
   platform: NodeJS.Platform,
-  pluginUi?: PluginUiSource,
+  pluginHost?: PluginHostSource,
 ): IdentitySource[] {
   const keyEnv: IdentitySource = {
     location: SOPS_AGE_KEY,
@@ -107,7 +107,7 @@ export function ageIdentitySources(
     load: async () => {
       const value = io.env[SOPS_AGE_KEY];
       if (value === undefined) return { outcome: sourceOutcome(SOPS_AGE_KEY, 'not-set'), identities: [] };
-      return parseSourceContent(Buffer.from(value, 'utf8'), SOPS_AGE_KEY, true, askPassphrase, {}, pluginUi);
+      return parseSourceContent(Buffer.from(value, 'utf8'), SOPS_AGE_KEY, true, askPassphrase, {}, pluginHost);
     },
   };
   const keyFile: IdentitySource = {
@@ -125,13 +125,13 @@ export function ageIdentitySources(
         const why = `failed to open ${SOPS_AGE_KEY_FILE} file: ${describeReadError(e, file)}`;
         return sourceFailure(SOPS_AGE_KEY_FILE, why, { detail: file });
       }
-      return parseSourceContent(content, SOPS_AGE_KEY_FILE, false, askPassphrase, { detail: file }, pluginUi);
+      return parseSourceContent(content, SOPS_AGE_KEY_FILE, false, askPassphrase, { detail: file }, pluginHost);
     },
   };
   const keyCmd: IdentitySource = {
     location: SOPS_AGE_KEY_CMD,
     perRecipient: true,
-    load: (recipient) => loadCommandSource(io, recipient, askPassphrase, pluginUi),
+    load: (recipient) => loadCommandSource(io, recipient, askPassphrase, pluginHost),
   };
   const defaultFile: IdentitySource = {
     location: 'default keys file',
@@ -149,7 +149,7 @@ export function ageIdentitySources(
       } catch (e) {
         return sourceFailure(file, `failed to open file: ${describeReadError(e, file)}`);
       }
-      return parseSourceContent(content, file, false, askPassphrase, {}, pluginUi);
+      return parseSourceContent(content, file, false, askPassphrase, {}, pluginHost);
     },
   };
   return [keyEnv, keyFile, keyCmd, defaultFile];
@@ -164,11 +164,11 @@ async function loadCommandSource(
   io: Io,
   recipient: string,
   askPassphrase: AskPassphrase | undefined,
-  pluginUi: PluginUiSource | undefined,
+  pluginHost: PluginHostSource | undefined,
 ): Promise<SourceResult> {
   const ran = await runKeyCommand(io, SOPS_AGE_KEY_CMD, recipient);
   if ('result' in ran) return ran.result;
-  return parseSourceContent(ran.stdout, SOPS_AGE_KEY_CMD, false, askPassphrase, { forRecipient: recipient }, pluginUi);
+  return parseSourceContent(ran.stdout, SOPS_AGE_KEY_CMD, false, askPassphrase, { forRecipient: recipient }, pluginHost);
 }
 
 /**
@@ -185,7 +185,7 @@ export class IdentityLoader implements IdentityProvider {
   constructor(io: Io, options: IdentityLoaderOptions = {}) {
     const platform = options.platform ?? os.platform();
     const ssh = options.sshSources?.({ io, home: io.env['HOME'], askPassphrase: options.askPassphrase }) ?? [];
-    this.#sources = [...ssh, ...ageIdentitySources(io, options.askPassphrase, platform, options.pluginUi)];
+    this.#sources = [...ssh, ...ageIdentitySources(io, options.askPassphrase, platform, options.pluginHost)];
   }
 
   /** All sources, in the order they are consulted. */

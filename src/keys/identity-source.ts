@@ -11,7 +11,7 @@ import type { AskPassphrase } from './tty-passphrase.js';
 
 export type { AskPassphrase };
 import { pluginIdentityFromLine, pluginOf } from './age/plugin/keys.js';
-import type { PluginUiSource } from './age/plugin/client.js';
+import type { PluginHostSource } from './age/plugin/client.js';
 import { splitCommand } from './command-line.js';
 import type { Io } from '../io/types.js';
 import { KEY_COMMAND_TIMEOUT_ENV, MAX_KEY_SOURCE_BYTES, formatLimit, keyCommandTimeoutMs } from './source-limits.js';
@@ -91,7 +91,7 @@ export async function parseIdentityText(
   location: string,
   multiplePerLine: boolean,
   extra: Partial<SourceOutcome> = {},
-  pluginUi?: PluginUiSource,
+  pluginHost?: PluginHostSource,
 ): Promise<SourceResult> {
   const identities: Identity[] = [];
   const plugins: string[] = [];
@@ -104,7 +104,7 @@ export async function parseIdentityText(
     for (const key of keys) {
       const kind = identityLineKind(key);
       if (kind === 'plugin') {
-        const id = pluginIdentityFromLine(key, `${location} line ${n + 1}`, pluginUi);
+        const id = pluginIdentityFromLine(key, `${location} line ${n + 1}`, pluginHost);
         if (!id) return sourceFailure(location, `${cannotParse}: malformed plugin identity (line ${n + 1})`, extra);
         identities.push(id);
         const binary = pluginOf(id) as string;
@@ -151,10 +151,10 @@ export async function parseSourceContent(
   multiplePerLine: boolean,
   askPassphrase: AskPassphrase | undefined,
   extra: Partial<SourceOutcome> = {},
-  pluginUi?: PluginUiSource,
+  pluginHost?: PluginHostSource,
 ): Promise<SourceResult> {
   if (!isEncryptedIdentityFile(content)) {
-    return parseIdentityText(Buffer.from(content).toString('utf8'), location, multiplePerLine, extra, pluginUi);
+    return parseIdentityText(Buffer.from(content).toString('utf8'), location, multiplePerLine, extra, pluginHost);
   }
   if (askPassphrase === undefined) {
     const why = `'${location}' is a passphrase-protected identity file and no passphrase prompt is available`;
@@ -182,7 +182,7 @@ export async function parseSourceContent(
       const why = messageOf(e).startsWith('no identity matched') ? 'incorrect passphrase' : messageOf(e);
       return sourceFailure(location, `failed to decrypt identity file '${location}': ${why}`, extra);
     }
-    return parseIdentityText(Buffer.from(inner).toString('utf8'), location, false, extra, pluginUi);
+    return parseIdentityText(Buffer.from(inner).toString('utf8'), location, false, extra, pluginHost);
   };
   return {
     outcome: sourceOutcome(location, 'locked', { ...extra, message: 'passphrase-protected identity file' }),

@@ -4,8 +4,8 @@ import { IdentityLoader } from './identities.js';
 import type { AskPassphrase } from './identity-source.js';
 import { sshIdentitySources } from './ssh/sources.js';
 import { terminalAskPassphrase } from './tty-passphrase.js';
-import { terminalPluginUi } from './age/plugin/terminal-ui.js';
-import type { PluginUi } from './age/plugin/terminal-ui.js';
+import { pluginHostFor } from './age/plugin/client.js';
+import type { PluginHost } from './age/plugin/client.js';
 
 export interface CreateIdentityLoaderOptions {
   /** How passphrases are asked; the controlling terminal by default. */
@@ -14,15 +14,16 @@ export interface CreateIdentityLoaderOptions {
 
 /**
  * The loader for one run: the SSH key sources (spec §4.3 items 1–3) and the age sources
- * (items 4–7), passphrases and plugin identities' requests asked on the run's terminal.
+ * (items 4–7), passphrases and plugin identities' requests asked on the run's terminal, plugins
+ * started with its environment.
  * Importing this module also makes SSH public keys valid age recipients.
  */
 export function createIdentityLoader(io: Io, options: CreateIdentityLoaderOptions = {}): IdentityLoader {
-  let pluginUi: PluginUi | undefined;
+  let pluginHost: PluginHost | undefined;
   return new IdentityLoader(io, {
     askPassphrase: options.askPassphrase ?? terminalAskPassphrase(io),
     sshSources: sshIdentitySources,
-    // plugin identities answer their requests on this run's terminal and standard error
-    pluginUi: () => (pluginUi ??= terminalPluginUi(io)),
+    // plugin identities start with this run's environment and ask on its terminal and stderr
+    pluginHost: () => (pluginHost ??= pluginHostFor(io)),
   });
 }

@@ -91,27 +91,23 @@ describe('createIdentityLoader', () => {
     assert.deepEqual(prompts, ["Enter passphrase for identity 'SOPS_AGE_KEY_FILE':"]);
   });
 
-  it("answers a plugin identity's requests on the run's terminal, not the process's", async () => {
+  it("starts a plugin identity's plugin with the run's environment and answers it on the run's terminal", async () => {
     const key = tsopstestKey();
     const file = path.join(tempDir(), 'keys.txt');
     fs.writeFileSync(file, `${key.identity}\n`);
-    const terminal = new ScriptedTerminal([{ typed: ['1234\r'] }]);
-    const fake = fakeIo({ env: { HOME: '/nonexistent-tsops-home', SOPS_AGE_KEY_FILE: file }, terminal });
-    const loader = createIdentityLoader(fake.io, { askPassphrase: noPrompt });
-    // the plugin process is found on, and inherits, the process's own environment
-    const saved = { PATH: process.env['PATH'], TSOPSTEST_ASK: process.env['TSOPSTEST_ASK'] };
+    const dataKey = new Uint8Array(32).fill(9);
+    // a recipient runs its plugin on the process's own Io: PATH is set there for the wrap only
+    const savedPath = process.env['PATH'];
     process.env['PATH'] = pluginPath();
-    try {
-      const dataKey = new Uint8Array(32).fill(9);
-      const { groups } = await wrapDataKey([[key.recipient]], dataKey, 0);
-      process.env['TSOPSTEST_ASK'] = 'secret';
-      assert.deepEqual(await unwrapDataKey(groups, 0, loader), dataKey);
-    } finally {
-      for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
-    }
+    const { groups } = await wrapDataKey([[key.recipient]], dataKey, 0).finally(() => {
+      process.env['PATH'] = savedPath;
+    });
+    // the plugin is found on the run's PATH and reads TSOPSTEST_ASK from the run's environment
+    const terminal = new ScriptedTerminal([{ typed: ['1234\r'] }]);
+    const env = { HOME: '/nonexistent-tsops-home', SOPS_AGE_KEY_FILE: file, PATH: pluginPath(), TSOPSTEST_ASK: 'secret' };
+    const fake = fakeIo({ env, terminal });
+    const loader = createIdentityLoader(fake.io, { askPassphrase: noPrompt });
+    assert.deepEqual(await unwrapDataKey(groups, 0, loader), dataKey);
     assert.match(terminal.shown, /age-plugin-tsopstest: tsopstest PIN:/);
     assert.doesNotMatch(terminal.shown, /1234/, 'the PIN is not echoed');
     assert.equal(fake.stderr(), '');

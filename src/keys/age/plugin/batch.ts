@@ -103,7 +103,7 @@ export class PluginBatch {
       p.name,
       p.encodings,
       files.map((i) => known[i] as Stanza[]),
-      p.ui,
+      p.host,
     ).then((rs) => {
       const byFile = new Map<number, FileUnwrap>();
       rs.forEach((r, k) => {

@@ -11,22 +11,34 @@ import { TsopsError, isTsopsError } from '../../../errors.js';
 import { Stanza } from '../stanza.js';
 import type { Identity, Recipient } from '../stanza.js';
 import { printable, withPlugin } from './connection.js';
-import type { PluginConnection } from './connection.js';
+import type { PluginConnection, PluginProcessIo } from './connection.js';
 import type { PluginKey } from './names.js';
 import { pluginBinary } from './names.js';
 import { nodeIo } from '../../../io/node-io.js';
+import type { Io } from '../../../io/types.js';
 import { terminalPluginUi } from './terminal-ui.js';
 import type { PluginUi } from './terminal-ui.js';
 import type { WireStanza } from './wire.js';
 
-// Plugin recipients are parsed from plain strings wherever recipients are read, so no command's
-// Io reaches them: their requests, and those of identities read without one, are answered on the
-// process's own terminal. Identities read by a command's identity loader carry its Io's.
-let defaultUi: PluginUi | undefined;
-const ui = (): PluginUi => (defaultUi ??= terminalPluginUi(nodeIo()));
+/** What a plugin session needs of a run: where requests are answered, and how the plugin starts. */
+export interface PluginHost {
+  readonly ui: PluginUi;
+  readonly io: PluginProcessIo;
+}
 
-/** Where a plugin's requests are answered, made when the first one comes. */
-export type PluginUiSource = () => PluginUi;
+/** A run's {@link PluginHost}, made when its first plugin starts. */
+export type PluginHostSource = () => PluginHost;
+
+/** The host of a run's Io: its terminal and standard error, its environment and processes. */
+export function pluginHostFor(io: Io): PluginHost {
+  return { ui: terminalPluginUi(io), io };
+}
+
+// Plugin recipients are parsed from plain strings wherever recipients are read, so no command's
+// Io reaches them: they, and identities read without one, run on the process's own Io.
+// Identities read by a command's identity loader carry that run's host.
+let defaultHost: PluginHost | undefined;
+const processHost = (): PluginHost => (defaultHost ??= pluginHostFor(nodeIo()));
 
 const INDEX = /^(0|[1-9][0-9]{0,8})$/;
 
@@ -90,9 +102,9 @@ export async function wrapWithPlugin(
   recipients: readonly string[],
   identities: readonly string[],
   fileKeys: readonly Uint8Array[],
-  face: PluginUi = ui(),
+  host: PluginHost = processHost(),
 ): Promise<Stanza[][]> {
-  return wrapFileKeys(name, recipients, identities, () => fileKeys, face);
+  return wrapFileKeys(name, recipients, identities, () => fileKeys, host);
 }
 
 /** {@link wrapWithPlugin}, the file keys taken when the process starts. */
@@ -101,10 +113,10 @@ async function wrapFileKeys(
   recipients: readonly string[],
   identities: readonly string[],
   fileKeys: () => readonly Uint8Array[],
-  face: PluginUi,
+  host: PluginHost,
 ): Promise<Stanza[][]> {
   try {
-    return await wrapSession(name, recipients, identities, fileKeys, face);
+    return await wrapSession(name, recipients, identities, fileKeys, host);
   } catch (e) {
     // a key that cannot be wrapped is a failed encryption (sops exits 1), not a missing identity
     if (isTsopsError(e) && e.code === 'NO_IDENTITY') {
@@ -119,9 +131,9 @@ function wrapSession(
   recipients: readonly string[],
   identities: readonly string[],
   takeFileKeys: () => readonly Uint8Array[],
-  face: PluginUi,
+  host: PluginHost,
 ): Promise<Stanza[][]> {
-  return withPlugin(name, 'recipient-v1', async (conn) => {
+  return withPlugin(name, 'recipient-v1', host.io, async (conn) => {
     const fileKeys = takeFileKeys();
     for (const r of recipients) conn.send('add-recipient', [r]);
     for (const i of identities) conn.send('add-identity', [i]);
@@ -158,7 +170,7 @@ function wrapSession(
           }
           return stanzas;
         default:
-          if (!(await handleUi(conn, s, face))) conn.send('unsupported');
+          if (!(await handleUi(conn, s, host.ui))) conn.send('unsupported');
       }
     }
   });
@@ -202,7 +214,7 @@ function wrapJoined(key: PluginKey, asIdentity: boolean, fileKey: Uint8Array): P
       const settle = (): void => {
         if (pendingWraps.get(id) === joined) pendingWraps.delete(id);
       };
-      wrapFileKeys(key.name, rs, is, take, ui()).then(
+      wrapFileKeys(key.name, rs, is, take, processHost()).then(
         (files) => {
           settle();
           joined.forEach((w, i) => w.resolve(files[i] as Stanza[]));
@@ -232,13 +244,13 @@ export async function unwrapFilesWithPlugin(
   name: string,
   identities: readonly string[],
   files: ReadonlyArray<readonly Stanza[]>,
-  face: PluginUi = ui(),
+  host: PluginHost = processHost(),
 ): Promise<FileUnwrap[]> {
   const results: FileUnwrap[] = files.map(() => ({ fileKey: null }));
   // wire index → position in `files`
   const sent = files.flatMap((f, i) => (f.length > 0 ? [i] : []));
   if (sent.length === 0) return results;
-  return withPlugin(name, 'identity-v1', async (conn) => {
+  return withPlugin(name, 'identity-v1', host.io, async (conn) => {
     for (const i of identities) conn.send('add-identity', [i]);
     grease(conn);
     sent.forEach((file, wire) => {
@@ -283,7 +295,7 @@ export async function unwrapFilesWithPlugin(
         case 'done':
           return results;
         default:
-          if (!(await handleUi(conn, s, face))) conn.send('unsupported');
+          if (!(await handleUi(conn, s, host.ui))) conn.send('unsupported');
       }
     }
   });
@@ -297,9 +309,9 @@ export async function unwrapWithPlugin(
   name: string,
   identities: readonly string[],
   stanzas: readonly Stanza[],
-  face: PluginUi = ui(),
+  host: PluginHost = processHost(),
 ): Promise<Uint8Array | null> {
-  const [r] = await unwrapFilesWithPlugin(name, identities, [stanzas], face);
+  const [r] = await unwrapFilesWithPlugin(name, identities, [stanzas], host);
   if (r === undefined) return null;
   if ('error' in r) throw r.error;
   return r.fileKey;
@@ -327,20 +339,20 @@ export class PluginRecipient implements Recipient {
  */
 export class PluginIdentity implements Identity {
   readonly #encodings: string[];
-  readonly #ui: PluginUiSource | undefined;
+  readonly #host: PluginHostSource | undefined;
 
   constructor(
     readonly name: string,
     encodings: readonly string[],
-    uiSource?: PluginUiSource,
+    host?: PluginHostSource,
   ) {
     this.#encodings = [...encodings];
-    this.#ui = uiSource;
+    this.#host = host;
   }
 
-  /** Where this plugin's requests are answered: the reading command's terminal, else the process's. */
-  get ui(): PluginUi {
-    return this.#ui?.() ?? ui();
+  /** Where this plugin runs and asks: the run that read the identity, else the process. */
+  get host(): PluginHost {
+    return this.#host?.() ?? processHost();
   }
 
   get binary(): string {
@@ -354,10 +366,10 @@ export class PluginIdentity implements Identity {
   /** This plugin's identities together with `other`'s (the same plugin). */
   merge(other: PluginIdentity): PluginIdentity {
     const encodings = [...this.#encodings, ...other.#encodings.filter((e) => !this.#encodings.includes(e))];
-    return new PluginIdentity(this.name, encodings, this.#ui ?? other.#ui);
+    return new PluginIdentity(this.name, encodings, this.#host ?? other.#host);
   }
 
   unwrapFileKey(stanzas: Stanza[]): Promise<Uint8Array | null> {
-    return unwrapWithPlugin(this.name, this.#encodings, stanzas, this.ui);
+    return unwrapWithPlugin(this.name, this.#encodings, stanzas, this.host);
   }
 }

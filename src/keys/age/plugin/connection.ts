@@ -4,10 +4,10 @@
  * are bounded in time while no person is being asked something, so a plugin that hangs ends
  * with an error instead of a stuck run.
  */
-import { spawn } from 'node:child_process';
 import * as os from 'node:os';
 import type { ChildProcess } from 'node:child_process';
 import { TsopsError } from '../../../errors.js';
+import type { Io } from '../../../io/types.js';
 import { ProtocolError, StanzaParser, encodeWireStanza } from './wire.js';
 import type { WireStanza } from './wire.js';
 import { pluginBinary } from './names.js';
@@ -27,15 +27,18 @@ export function printable(text: string, max = 500): string {
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
 
+/** What starting a plugin needs of a run's Io: its environment (PATH, the timeout) and a process. */
+export type PluginProcessIo = Pick<Io, 'env' | 'startProcess'>;
+
 let queue: Promise<unknown> = Promise.resolve();
 
 /**
  * Run `fn` with the plugin started, one plugin at a time: plugins may ask the person at the
  * terminal, and two asking at once would mix their prompts.
  */
-export function withPlugin<T>(name: string, stateMachine: string, fn: (conn: PluginConnection) => Promise<T>): Promise<T> {
+export function withPlugin<T>(name: string, stateMachine: string, io: PluginProcessIo, fn: (conn: PluginConnection) => Promise<T>): Promise<T> {
   const run = async (): Promise<T> => {
-    const conn = PluginConnection.start(name, stateMachine);
+    const conn = PluginConnection.start(name, stateMachine, io);
     try {
       return await fn(conn);
     } finally {
@@ -59,14 +62,11 @@ export class PluginConnection {
   #exited: Promise<void>;
   #finished = false;
 
-  private constructor(name: string, stateMachine: string) {
+  private constructor(name: string, stateMachine: string, io: PluginProcessIo) {
     this.binary = pluginBinary(name);
-    this.#timeoutMs = pluginTimeoutMs();
+    this.#timeoutMs = pluginTimeoutMs(io.env);
     // as age does: plugins must not depend on the working directory
-    this.#child = spawn(this.binary, [`--age-plugin=${stateMachine}`], {
-      cwd: os.tmpdir(),
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
+    this.#child = io.startProcess(this.binary, [`--age-plugin=${stateMachine}`], { cwd: os.tmpdir(), env: io.env });
     this.#exited = new Promise((resolve) => {
       this.#child.on('close', (code, signal) => {
         if (!this.#finished) {
@@ -102,8 +102,8 @@ export class PluginConnection {
     this.#armTimer();
   }
 
-  static start(name: string, stateMachine: string): PluginConnection {
-    return new PluginConnection(name, stateMachine);
+  static start(name: string, stateMachine: string, io: PluginProcessIo): PluginConnection {
+    return new PluginConnection(name, stateMachine, io);
   }
 
   #error(message: string, hint?: string): TsopsError {
