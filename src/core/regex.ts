@@ -3,6 +3,8 @@
  * and meaning (an unanchored search, `^`/`$` at the text's ends unless `(?m)`, ASCII-only
  * `\d \s \w \b`, `\A`, `\z`, `\Q…\E`, `[[:alpha:]]`, `\pL`, scoped inline flags), and matching in
  * time linear in the text, so a pattern from a hostile file or `.sops.yaml` cannot hang a run.
+ * The common simple shapes run as a JavaScript RegExp instead (regex-fast.ts), on texts short
+ * enough that its backtracking stays within a fixed budget.
  */
 import { RE2JS } from 're2js';
 import { TsopsError, isTsopsError } from '../errors.js';

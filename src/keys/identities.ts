@@ -22,7 +22,7 @@ import {
   sourceOutcome,
 } from './identity-source.js';
 import type { AskPassphrase, IdentitySource, SourceOutcome, SourceResult } from './identity-source.js';
-import type { PluginHostSource } from './age/plugin/client.js';
+import type { PluginHost } from './age/plugin/client.js';
 
 export type { AskPassphrase, IdentitySource, SourceOutcome, SourceResult, SourceStatus } from './identity-source.js';
 export { parseIdentityText, parseSourceContent, isEncryptedIdentityFile } from './identity-source.js';
@@ -57,7 +57,7 @@ export interface IdentityLoaderOptions {
   /** Decides the user config directory rules; defaults to the running platform. */
   platform?: NodeJS.Platform;
   /** Where plugin identities run and ask; the process's own Io without it. */
-  pluginHost?: PluginHostSource;
+  pluginHost?: PluginHost;
 }
 
 /** What the data-key code needs from an identity loader. */
@@ -99,7 +99,7 @@ export function ageIdentitySources(
   io: Io,
   askPassphrase: AskPassphrase | undefined,
   platform: NodeJS.Platform,
-  pluginHost?: PluginHostSource,
+  pluginHost?: PluginHost,
 ): IdentitySource[] {
   const keyEnv: IdentitySource = {
     location: SOPS_AGE_KEY,
@@ -164,7 +164,7 @@ async function loadCommandSource(
   io: Io,
   recipient: string,
   askPassphrase: AskPassphrase | undefined,
-  pluginHost: PluginHostSource | undefined,
+  pluginHost: PluginHost | undefined,
 ): Promise<SourceResult> {
   const ran = await runKeyCommand(io, SOPS_AGE_KEY_CMD, recipient);
   if ('result' in ran) return ran.result;

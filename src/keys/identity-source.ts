@@ -11,7 +11,7 @@ import type { AskPassphrase } from './tty-passphrase.js';
 
 export type { AskPassphrase };
 import { pluginIdentityFromLine, pluginOf } from './age/plugin/keys.js';
-import type { PluginHostSource } from './age/plugin/client.js';
+import type { PluginHost } from './age/plugin/client.js';
 import { splitCommand } from './command-line.js';
 import type { Io } from '../io/types.js';
 import { KEY_COMMAND_TIMEOUT_ENV, MAX_KEY_SOURCE_BYTES, formatLimit, keyCommandTimeoutMs } from './source-limits.js';
@@ -91,7 +91,7 @@ export async function parseIdentityText(
   location: string,
   multiplePerLine: boolean,
   extra: Partial<SourceOutcome> = {},
-  pluginHost?: PluginHostSource,
+  pluginHost?: PluginHost,
 ): Promise<SourceResult> {
   const identities: Identity[] = [];
   const plugins: string[] = [];
@@ -151,7 +151,7 @@ export async function parseSourceContent(
   multiplePerLine: boolean,
   askPassphrase: AskPassphrase | undefined,
   extra: Partial<SourceOutcome> = {},
-  pluginHost?: PluginHostSource,
+  pluginHost?: PluginHost,
 ): Promise<SourceResult> {
   if (!isEncryptedIdentityFile(content)) {
     return parseIdentityText(Buffer.from(content).toString('utf8'), location, multiplePerLine, extra, pluginHost);

@@ -5,7 +5,6 @@ import type { AskPassphrase } from './identity-source.js';
 import { sshIdentitySources } from './ssh/sources.js';
 import { terminalAskPassphrase } from './tty-passphrase.js';
 import { pluginHostFor } from './age/plugin/client.js';
-import type { PluginHost } from './age/plugin/client.js';
 
 export interface CreateIdentityLoaderOptions {
   /** How passphrases are asked; the controlling terminal by default. */
@@ -19,11 +18,10 @@ export interface CreateIdentityLoaderOptions {
  * Importing this module also makes SSH public keys valid age recipients.
  */
 export function createIdentityLoader(io: Io, options: CreateIdentityLoaderOptions = {}): IdentityLoader {
-  let pluginHost: PluginHost | undefined;
   return new IdentityLoader(io, {
     askPassphrase: options.askPassphrase ?? terminalAskPassphrase(io),
     sshSources: sshIdentitySources,
     // plugin identities start with this run's environment and ask on its terminal and stderr
-    pluginHost: () => (pluginHost ??= pluginHostFor(io)),
+    pluginHost: pluginHostFor(io),
   });
 }

@@ -26,9 +26,6 @@ export interface PluginHost {
   readonly io: PluginProcessIo;
 }
 
-/** A run's {@link PluginHost}, made when its first plugin starts. */
-export type PluginHostSource = () => PluginHost;
-
 /** The host of a run's Io: its terminal and standard error, its environment and processes. */
 export function pluginHostFor(io: Io): PluginHost {
   return { ui: terminalPluginUi(io), io };
@@ -339,12 +336,12 @@ export class PluginRecipient implements Recipient {
  */
 export class PluginIdentity implements Identity {
   readonly #encodings: string[];
-  readonly #host: PluginHostSource | undefined;
+  readonly #host: PluginHost | undefined;
 
   constructor(
     readonly name: string,
     encodings: readonly string[],
-    host?: PluginHostSource,
+    host?: PluginHost,
   ) {
     this.#encodings = [...encodings];
     this.#host = host;
@@ -352,7 +349,7 @@ export class PluginIdentity implements Identity {
 
   /** Where this plugin runs and asks: the run that read the identity, else the process. */
   get host(): PluginHost {
-    return this.#host?.() ?? processHost();
+    return this.#host ?? processHost();
   }
 
   get binary(): string {

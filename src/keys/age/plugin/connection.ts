@@ -16,7 +16,7 @@ import { pluginBinary } from './names.js';
 export const DEFAULT_TIMEOUT_SECONDS = 60;
 
 /** The silence bound: `TSOPS_AGE_PLUGIN_TIMEOUT` seconds (a positive number), else the default. */
-export function pluginTimeoutMs(env: Readonly<Record<string, string | undefined>> = process.env): number {
+export function pluginTimeoutMs(env: Readonly<Record<string, string | undefined>>): number {
   const v = Number(env['TSOPS_AGE_PLUGIN_TIMEOUT']);
   return (Number.isFinite(v) && v > 0 ? v : DEFAULT_TIMEOUT_SECONDS) * 1000;
 }

@@ -5,7 +5,7 @@
  */
 import { TsopsError } from '../../../errors.js';
 import type { Identity } from '../../identity.js';
-import { PluginIdentity, PluginRecipient, type PluginHostSource } from './client.js';
+import { PluginIdentity, PluginRecipient, type PluginHost } from './client.js';
 import { looksLikePluginIdentity, parsePluginIdentity, parsePluginRecipient, pluginBinary } from './names.js';
 
 function short(r: string): string {
@@ -37,7 +37,7 @@ export function parsePluginRecipientText(r: string): PluginRecipient {
  * An identity line `AGE-PLUGIN-<NAME>-1…` as an identity tried through its plugin, its requests
  * answered through `host` (the process's own Io without one); undefined when it is malformed.
  */
-export function pluginIdentityFromLine(text: string, origin: string, host?: PluginHostSource): Identity | undefined {
+export function pluginIdentityFromLine(text: string, origin: string, host?: PluginHost): Identity | undefined {
   const key = parsePluginIdentity(text);
   if (!key) return undefined;
   return { origin, recipient: undefined, secret: new PluginIdentity(key.name, [key.encoding], host) };
