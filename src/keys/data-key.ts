@@ -8,6 +8,7 @@ import { getKey } from '../core/tree.js';
 import { TsopsError, isTsopsError, messageOf } from '../errors.js';
 import { parseAgeRecipient, unwrapKey } from './age/master-key.js';
 import { PluginBatch } from './age/plugin/batch.js';
+import type { PluginHost } from './age/plugin/client.js';
 import { FixedIdentities } from './identities.js';
 import type { IdentityProvider } from './identities.js';
 import { formatAgeKeyError, formatDataKeyFailure, type KeyNamer } from './key-report.js';
@@ -38,6 +39,8 @@ export interface WrapDataKeyOptions {
   previousPayloads?: readonly Uint8Array[];
   /** GnuPG, for PGP keys: without it they can only be carried (see `previousPayloads`). */
   pgp?: PgpService | undefined;
+  /** Where age plugin recipients run their plugin: the command's Io (the process's without one). */
+  pluginHost?: PluginHost | undefined;
 }
 
 export interface WrappedKeyGroups {
@@ -156,7 +159,7 @@ export async function wrapDataKey(
       Promise.all(
         g.map(async (k): Promise<MasterKey> => {
           if ('type' in k) return pgp && wrapsPgp(k) ? wrapForPgp(pgp, k, payloads[i] as Uint8Array) : k;
-          const enc = await k.wrap(payloads[i] as Uint8Array);
+          const enc = await k.wrap(payloads[i] as Uint8Array, options.pluginHost);
           const key: AgeMasterKey = { type: 'age', recipient: k.recipient, enc };
           return key;
         }),

@@ -8,6 +8,7 @@ import type { Io } from '../../src/io/types.js';
 import { parseAgeRecipient } from '../../src/keys/age/master-key.js';
 import { unwrapDataKey, wrapDataKey } from '../../src/keys/data-key.js';
 import { createIdentityLoader } from '../../src/keys/loader.js';
+import { pluginHostFor } from '../../src/keys/age/plugin/client.js';
 import { tempDir } from '../helpers/paths.js';
 import { interopDir, interopSkip } from '../helpers/interop.js';
 import { readFixtureGroup } from './interop-fixtures.js';
@@ -96,12 +97,7 @@ describe('createIdentityLoader', () => {
     const file = path.join(tempDir(), 'keys.txt');
     fs.writeFileSync(file, `${key.identity}\n`);
     const dataKey = new Uint8Array(32).fill(9);
-    // a recipient runs its plugin on the process's own Io: PATH is set there for the wrap only
-    const savedPath = process.env['PATH'];
-    process.env['PATH'] = pluginPath();
-    const { groups } = await wrapDataKey([[key.recipient]], dataKey, 0).finally(() => {
-      process.env['PATH'] = savedPath;
-    });
+    const { groups } = await wrapDataKey([[key.recipient]], dataKey, 0, { pluginHost: pluginHostFor(ioWith({ PATH: pluginPath() })) });
     // the plugin is found on the run's PATH and reads TSOPSTEST_ASK from the run's environment
     const terminal = new ScriptedTerminal([{ typed: ['1234\r'] }]);
     const env = { HOME: '/nonexistent-tsops-home', SOPS_AGE_KEY_FILE: file, PATH: pluginPath(), TSOPSTEST_ASK: 'secret' };

@@ -14,6 +14,7 @@ import type { IdentityLoader } from '../../keys/identities.js';
 import { createIdentityLoader } from '../../keys/loader.js';
 import type { KeyType } from '../../core/keys-model.js';
 import { GnuPG, type PgpService } from '../../keys/pgp/gpg.js';
+import { pluginHostFor, type PluginHost } from '../../keys/age/plugin/client.js';
 
 export interface GlobalOptions {
   /** `--config` (or SOPS_CONFIG). */
@@ -30,6 +31,7 @@ export class CommandContext {
   private configValue: SopsConfig | undefined;
   private loader: IdentityLoader | undefined;
   private gpg: PgpService | undefined;
+  private plugins: PluginHost | undefined;
   /** The run this context speaks for (see {@link withIo}): the config is the parent's. */
   private parent: CommandContext | undefined;
 
@@ -82,10 +84,20 @@ export class CommandContext {
     return this.loader;
   }
 
-  /** What wrapping and unwrapping the data key need beyond age identities: GnuPG, the decryption order. */
-  keyOptions(): { pgp: PgpService; decryptionOrder: readonly KeyType[] | undefined } {
+  /**
+   * What wrapping and unwrapping the data key need beyond age identities: GnuPG, the decryption
+   * order, and where plugin recipients run. Plugins run on the run's own Io, not a held one: a
+   * plugin's request must reach the terminal at once.
+   */
+  keyOptions(): { pgp: PgpService; decryptionOrder: readonly KeyType[] | undefined; pluginHost: PluginHost } {
     this.gpg ??= new GnuPG(this.io);
-    return { pgp: this.gpg, decryptionOrder: this.global.decryptionOrder };
+    return { pgp: this.gpg, decryptionOrder: this.global.decryptionOrder, pluginHost: this.pluginHost() };
+  }
+
+  private pluginHost(): PluginHost {
+    if (this.parent !== undefined) return this.parent.pluginHost();
+    this.plugins ??= pluginHostFor(this.io);
+    return this.plugins;
   }
 
   store(format: FormatName): Store {

@@ -19,6 +19,7 @@ import type { Identity } from '../identity.js';
 import { arrangePluginIdentities, parsePluginRecipientText } from './plugin/keys.js';
 import { looksLikePluginIdentity, looksLikePluginRecipient } from './plugin/names.js';
 import { batchPluginIdentities } from './plugin/batch.js';
+import { PluginRecipient, type PluginHost } from './plugin/client.js';
 import type { PluginBatch } from './plugin/batch.js';
 import {
   X25519Identity,
@@ -63,15 +64,21 @@ export class ParsedRecipient {
     this.#target = target;
   }
 
-  /** Encrypt `plaintext` to this recipient and armor it as sops does (spec §4.1). */
-  async wrap(plaintext: Uint8Array): Promise<string> {
+  /**
+   * Encrypt `plaintext` to this recipient and armor it as sops does (spec §4.1). A plugin
+   * recipient runs its plugin on `pluginHost` (the process's own Io without one).
+   */
+  async wrap(plaintext: Uint8Array, pluginHost?: PluginHost): Promise<string> {
     let file: Uint8Array;
-    if (typeof this.#target === 'string') {
+    const target = this.#target;
+    if (typeof target === 'string') {
       const encrypter = new (await ageLibrary()).Encrypter();
-      encrypter.addRecipient(this.#target);
+      encrypter.addRecipient(target);
       file = await encryptBytes(encrypter, plaintext);
     } else {
-      file = await encryptAgeFile([this.#target], plaintext);
+      // parsed recipients are shared across runs: the run's host is given at each wrap
+      const recipient = pluginHost !== undefined && target instanceof PluginRecipient ? target.on(pluginHost) : target;
+      file = await encryptAgeFile([recipient], plaintext);
     }
     return armorEncode(file);
   }

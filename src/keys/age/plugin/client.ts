@@ -31,9 +31,9 @@ export function pluginHostFor(io: Io): PluginHost {
   return { ui: terminalPluginUi(io), io };
 }
 
-// Plugin recipients are parsed from plain strings wherever recipients are read, so no command's
-// Io reaches them: they, and identities read without one, run on the process's own Io.
-// Identities read by a command's identity loader carry that run's host.
+// A command's plugin keys run on its own host: identities through its identity loader,
+// recipients through the wrap options. Keys used without a run (the library API) run on the
+// process's own Io.
 let defaultHost: PluginHost | undefined;
 const processHost = (): PluginHost => (defaultHost ??= pluginHostFor(nodeIo()));
 
@@ -179,8 +179,8 @@ interface PendingWrap {
   readonly reject: (e: unknown) => void;
 }
 
-/** File keys waiting for a `recipient-v1` process, per plugin key. */
-const pendingWraps = new Map<string, PendingWrap[]>();
+/** File keys waiting for a `recipient-v1` process, per host and plugin key. */
+const pendingWraps = new WeakMap<PluginHost, Map<string, PendingWrap[]>>();
 
 /**
  * Wrap `fileKey` for one plugin key. Every file key asked for the same key before its process
@@ -191,27 +191,33 @@ const pendingWraps = new Map<string, PendingWrap[]>();
  * its own recipient only (else a key removed later from the file would still open another
  * key's `enc`).
  */
-function wrapJoined(key: PluginKey, asIdentity: boolean, fileKey: Uint8Array): Promise<Stanza[]> {
+function wrapJoined(key: PluginKey, asIdentity: boolean, fileKey: Uint8Array, host: PluginHost): Promise<Stanza[]> {
   const id = `${asIdentity ? 'identity' : 'recipient'} ${key.encoding}`;
+  let pending = pendingWraps.get(host);
+  if (pending === undefined) {
+    pending = new Map();
+    pendingWraps.set(host, pending);
+  }
+  const hostWraps = pending;
   return new Promise((resolve, reject) => {
-    let waiting = pendingWraps.get(id);
+    let waiting = hostWraps.get(id);
     if (!waiting) {
       const joined: PendingWrap[] = [];
       waiting = joined;
-      pendingWraps.set(id, joined);
+      hostWraps.set(id, joined);
       // the plugin queue runs the session at the earliest after the current synchronous work,
       // so the other wraps of the same data key are in `joined` by then
       const rs = asIdentity ? [] : [key.encoding];
       const is = asIdentity ? [key.encoding] : [];
       const take = (): readonly Uint8Array[] => {
-        if (pendingWraps.get(id) === joined) pendingWraps.delete(id);
+        if (hostWraps.get(id) === joined) hostWraps.delete(id);
         return joined.map((w) => w.fileKey);
       };
       // a session that failed before taking its file keys must not keep later wraps waiting
       const settle = (): void => {
-        if (pendingWraps.get(id) === joined) pendingWraps.delete(id);
+        if (hostWraps.get(id) === joined) hostWraps.delete(id);
       };
-      wrapFileKeys(key.name, rs, is, take, processHost()).then(
+      wrapFileKeys(key.name, rs, is, take, host).then(
         (files) => {
           settle();
           joined.forEach((w, i) => w.resolve(files[i] as Stanza[]));
@@ -316,17 +322,32 @@ export async function unwrapWithPlugin(
 
 /** A plugin recipient (`age1<name>1…`), or a plugin identity used as one. */
 export class PluginRecipient implements Recipient {
+  readonly #host: PluginHost | undefined;
+
   constructor(
     readonly key: PluginKey,
     readonly asIdentity: boolean,
-  ) {}
+    host?: PluginHost,
+  ) {
+    this.#host = host;
+  }
+
+  /** Where this plugin runs and asks: the run wrapping for it, else the process. */
+  get host(): PluginHost {
+    return this.#host ?? processHost();
+  }
+
+  /** This recipient, its plugin run on `host`. */
+  on(host: PluginHost): PluginRecipient {
+    return new PluginRecipient(this.key, this.asIdentity, host);
+  }
 
   get binary(): string {
     return pluginBinary(this.key.name);
   }
 
   wrapFileKey(fileKey: Uint8Array): Promise<Stanza[]> {
-    return wrapJoined(this.key, this.asIdentity, fileKey);
+    return wrapJoined(this.key, this.asIdentity, fileKey, this.host);
   }
 }
 
