@@ -107,7 +107,7 @@ export function ageIdentitySources(
     load: async () => {
       const value = io.env[SOPS_AGE_KEY];
       if (value === undefined) return { outcome: sourceOutcome(SOPS_AGE_KEY, 'not-set'), identities: [] };
-      return parseSourceContent(Buffer.from(value, 'utf8'), SOPS_AGE_KEY, true, askPassphrase, {}, pluginHost);
+      return parseSourceContent(Buffer.from(value, 'utf8'), SOPS_AGE_KEY, { multiplePerLine: true, askPassphrase, pluginHost });
     },
   };
   const keyFile: IdentitySource = {
@@ -125,7 +125,7 @@ export function ageIdentitySources(
         const why = `failed to open ${SOPS_AGE_KEY_FILE} file: ${describeReadError(e, file)}`;
         return sourceFailure(SOPS_AGE_KEY_FILE, why, { detail: file });
       }
-      return parseSourceContent(content, SOPS_AGE_KEY_FILE, false, askPassphrase, { detail: file }, pluginHost);
+      return parseSourceContent(content, SOPS_AGE_KEY_FILE, { askPassphrase, extra: { detail: file }, pluginHost });
     },
   };
   const keyCmd: IdentitySource = {
@@ -149,7 +149,7 @@ export function ageIdentitySources(
       } catch (e) {
         return sourceFailure(file, `failed to open file: ${describeReadError(e, file)}`);
       }
-      return parseSourceContent(content, file, false, askPassphrase, {}, pluginHost);
+      return parseSourceContent(content, file, { askPassphrase, pluginHost });
     },
   };
   return [keyEnv, keyFile, keyCmd, defaultFile];
@@ -168,7 +168,7 @@ async function loadCommandSource(
 ): Promise<SourceResult> {
   const ran = await runKeyCommand(io, SOPS_AGE_KEY_CMD, recipient);
   if ('result' in ran) return ran.result;
-  return parseSourceContent(ran.stdout, SOPS_AGE_KEY_CMD, false, askPassphrase, { forRecipient: recipient }, pluginHost);
+  return parseSourceContent(ran.stdout, SOPS_AGE_KEY_CMD, { askPassphrase, extra: { forRecipient: recipient }, pluginHost });
 }
 
 /**
@@ -305,7 +305,7 @@ export class FixedIdentities implements IdentityProvider {
 
   /** Parse identity strings (`AGE-SECRET-KEY-…`, one or more per string, `#` lines skipped). */
   static async fromStrings(identities: readonly string[], location = 'given identities'): Promise<FixedIdentities> {
-    const result = await parseIdentityText(identities.join('\n'), location, true);
+    const result = await parseIdentityText(identities.join('\n'), location, { multiplePerLine: true });
     if (result.outcome.status === 'error') {
       throw new TsopsError('GENERIC', result.outcome.message ?? `failed to parse '${location}' age identities`);
     }

@@ -86,13 +86,17 @@ function scanLines(text: string): string[] {
  * (`SOPS_AGE_KEY`). Plugin identities (`AGE-PLUGIN-…`) are noted with their plugin; anything
  * unknown or malformed fails the whole source, naming the line but never its text.
  */
-export async function parseIdentityText(
-  text: string,
-  location: string,
-  multiplePerLine: boolean,
-  extra: Partial<SourceOutcome> = {},
-  pluginHost?: PluginHost,
-): Promise<SourceResult> {
+export interface IdentityTextOptions {
+  /** Several whitespace-separated identities on a line (`SOPS_AGE_KEY`). */
+  multiplePerLine?: boolean | undefined;
+  /** More of the source's outcome: the file it names, the recipient it was asked for. */
+  extra?: Partial<SourceOutcome> | undefined;
+  /** Where plugin identities run and ask; the process's own Io without it. */
+  pluginHost?: PluginHost | undefined;
+}
+
+export async function parseIdentityText(text: string, location: string, options: IdentityTextOptions = {}): Promise<SourceResult> {
+  const { multiplePerLine = false, extra = {}, pluginHost } = options;
   const identities: Identity[] = [];
   const plugins: string[] = [];
   const lines = scanLines(text);
@@ -148,13 +152,11 @@ export function isEncryptedIdentityFile(content: Uint8Array): boolean {
 export async function parseSourceContent(
   content: Uint8Array,
   location: string,
-  multiplePerLine: boolean,
-  askPassphrase: AskPassphrase | undefined,
-  extra: Partial<SourceOutcome> = {},
-  pluginHost?: PluginHost,
+  options: IdentityTextOptions & { askPassphrase?: AskPassphrase | undefined } = {},
 ): Promise<SourceResult> {
+  const { askPassphrase, extra = {}, ...textOptions } = options;
   if (!isEncryptedIdentityFile(content)) {
-    return parseIdentityText(Buffer.from(content).toString('utf8'), location, multiplePerLine, extra, pluginHost);
+    return parseIdentityText(Buffer.from(content).toString('utf8'), location, { ...textOptions, extra });
   }
   if (askPassphrase === undefined) {
     const why = `'${location}' is a passphrase-protected identity file and no passphrase prompt is available`;
@@ -182,7 +184,8 @@ export async function parseSourceContent(
       const why = messageOf(e).startsWith('no identity matched') ? 'incorrect passphrase' : messageOf(e);
       return sourceFailure(location, `failed to decrypt identity file '${location}': ${why}`, extra);
     }
-    return parseIdentityText(Buffer.from(inner).toString('utf8'), location, false, extra, pluginHost);
+    // the decrypted file is identity file text: one identity a line
+    return parseIdentityText(Buffer.from(inner).toString('utf8'), location, { extra, pluginHost: textOptions.pluginHost });
   };
   return {
     outcome: sourceOutcome(location, 'locked', { ...extra, message: 'passphrase-protected identity file' }),

@@ -204,7 +204,7 @@ test('age: recipients, identities, identity files and armored key envelopes thro
   const secret = alice.text.split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-'))!;
   const identityish = fc.oneof(fc.string({ maxLength: 80 }), damaged(enc.encode(secret), 'QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L1-').map((b) => Buffer.from(b).toString('utf8')));
   await checkAsync(identityish, (s) => parseNativeIdentity(s, 'fuzz'), 200);
-  await checkAsync(fc.tuple(fc.oneof(identityish, damaged(enc.encode(alice.text), '#\n -').map((b) => Buffer.from(b).toString('utf8'))), fc.boolean()), ([t, multi]) => parseIdentityText(t, 'fuzz', multi));
+  await checkAsync(fc.tuple(fc.oneof(identityish, damaged(enc.encode(alice.text), '#\n -').map((b) => Buffer.from(b).toString('utf8'))), fc.boolean()), ([t, multi]) => parseIdentityText(t, 'fuzz', { multiplePerLine: multi }));
   const envelope = await wrapKey(alice.recipient, new Uint8Array(32).fill(3));
   const identity = await parseNativeIdentity(secret, 'fuzz');
   const envelopes = fc.oneof(fc.string({ maxLength: 200 }), damaged(enc.encode(envelope), 'ABCabc012+/=-\n ').map((b) => Buffer.from(b).toString('utf8')));

@@ -51,7 +51,7 @@ describe('parseIdentityText', () => {
   it('skips comments and empty lines and accepts CRLF line ends', async () => {
     const a = await newKey();
     const b = await newKey();
-    const r = await parseIdentityText(`# created: now\r\n# public key: ${a.recipient}\r\n${a.secret}\r\n\r\n${b.secret}`, 'f', false);
+    const r = await parseIdentityText(`# created: now\r\n# public key: ${a.recipient}\r\n${a.secret}\r\n\r\n${b.secret}`, 'f');
     assert.equal(r.outcome.status, 'loaded');
     assert.deepEqual(r.outcome.recipients, [a.recipient, b.recipient]);
     assert.equal(r.identities.length, 2);
@@ -60,15 +60,15 @@ describe('parseIdentityText', () => {
   it('reads several whitespace-separated identities per line only when allowed', async () => {
     const a = await newKey();
     const b = await newKey();
-    const multi = await parseIdentityText(`  ${a.secret}\t${b.secret}  `, 'SOPS_AGE_KEY', true);
+    const multi = await parseIdentityText(`  ${a.secret}\t${b.secret}  `, 'SOPS_AGE_KEY', { multiplePerLine: true });
     assert.equal(multi.outcome.count, 2);
-    const single = await parseIdentityText(`${a.secret} ${b.secret}`, 'SOPS_AGE_KEY_FILE', false);
+    const single = await parseIdentityText(`${a.secret} ${b.secret}`, 'SOPS_AGE_KEY_FILE');
     assert.equal(single.outcome.status, 'error');
   });
 
   it('fails the source on a line with leading spaces in a key file (no trimming)', async () => {
     const a = await newKey();
-    const r = await parseIdentityText(` ${a.secret}\n`, 'SOPS_AGE_KEY_FILE', false);
+    const r = await parseIdentityText(` ${a.secret}\n`, 'SOPS_AGE_KEY_FILE');
     assert.equal(r.outcome.status, 'error');
     assert.equal(r.outcome.message, "failed to parse 'SOPS_AGE_KEY_FILE' age identities: unknown identity type (line 1)");
     assert.equal(r.identities.length, 0);
@@ -77,7 +77,7 @@ describe('parseIdentityText', () => {
   it('fails the source on a malformed key, naming the line but not its text', async () => {
     const a = await newKey();
     const broken = `${a.secret.slice(0, -2)}QQ`;
-    const r = await parseIdentityText(`# c\n${a.secret}\n${broken}\n`, 'keys.txt', false);
+    const r = await parseIdentityText(`# c\n${a.secret}\n${broken}\n`, 'keys.txt');
     assert.equal(r.outcome.status, 'error');
     assert.match(r.outcome.message ?? '', /malformed secret key \(line 3\)/);
     assertNoSecret(r.outcome.message ?? '', [a.secret, broken]);
@@ -85,14 +85,14 @@ describe('parseIdentityText', () => {
 
   it('loads post-quantum identities', async () => {
     const pq = await generateHybridIdentity();
-    const r = await parseIdentityText(`${pq}\n`, 'f', false);
+    const r = await parseIdentityText(`${pq}\n`, 'f');
     assert.deepEqual(r.outcome.recipients, [await identityToRecipient(pq)]);
   });
 
   it('loads age plugin identities beside the others, naming their plugin', async () => {
     const a = await newKey();
     const plugin = bech32.encode('AGE-PLUGIN-YUBIKEY-', bech32.toWords(Uint8Array.of(1, 2, 3)), false).toUpperCase();
-    const r = await parseIdentityText(`${plugin}\n${a.secret}\n`, 'f', false);
+    const r = await parseIdentityText(`${plugin}\n${a.secret}\n`, 'f');
     assert.equal(r.outcome.status, 'loaded');
     assert.equal(r.outcome.count, 2);
     assert.deepEqual(r.outcome.recipients, [a.recipient], 'a plugin identity has no recipient of its own');
@@ -100,14 +100,14 @@ describe('parseIdentityText', () => {
   });
 
   it('fails a source with a malformed plugin identity, naming the line only', async () => {
-    const r = await parseIdentityText('# c\nAGE-PLUGIN-YUBIKEY-1QQQQQQ\n', 'f', false);
+    const r = await parseIdentityText('# c\nAGE-PLUGIN-YUBIKEY-1QQQQQQ\n', 'f');
     assert.equal(r.outcome.status, 'error');
     assert.match(r.outcome.message ?? '', /malformed plugin identity \(line 2\)/);
     assert.doesNotMatch(r.outcome.message ?? '', /1QQQQQQ/);
   });
 
   it('reports a source with only comments as holding no identities', async () => {
-    const r = await parseIdentityText('# nothing here\n\n', 'f', false);
+    const r = await parseIdentityText('# nothing here\n\n', 'f');
     assert.equal(r.outcome.status, 'empty');
   });
 });
