@@ -89,12 +89,18 @@ test('encrypting by a common path_regex does not load re2js; a pattern outside t
   assert.ok((await encrypt('(?i)^SECRETS/')).includes('tsops: deferred module loaded: re2js'));
 });
 
-/** A copy of the launcher, the bundle and the deferred packages, with one package's file gone. */
-function installationWithout(deferredFile: string): string {
+/** A copy of the launcher, the bundle and the deferred packages, without code caches. */
+function installation(): string {
   const root = tempDir();
   fs.mkdirSync(path.join(root, 'bin'));
   fs.copyFileSync(path.join(repoRoot, 'bin', 'tsops.cjs'), path.join(root, 'bin', 'tsops.cjs'));
   fs.cpSync(path.join(repoRoot, 'dist', 'bundle'), path.join(root, 'dist', 'bundle'), { recursive: true, filter: (f) => !f.endsWith('.cache') });
+  return root;
+}
+
+/** {@link installation}, with one package's file gone. */
+function installationWithout(deferredFile: string): string {
+  const root = installation();
   fs.rmSync(path.join(root, 'dist', 'bundle', 'deferred', deferredFile));
   return root;
 }
@@ -180,4 +186,35 @@ test('the launcher keeps one code cache per command, written after a run that su
   assert.equal(run(['filestatus', file]), '{"encrypted":false}\n');
   assert.deepEqual(caches(), ['filestatus.cache']);
   assert.ok(fs.readdirSync(path.dirname(bundle)).every((n) => !n.endsWith('.cache') || n.startsWith(`tsops.cjs.${fs.statSync(bundle).size}-${Math.floor(fs.statSync(bundle).mtimeMs)}.`)));
+});
+
+test('a deferred package gets a code cache of its own, written after a run that loaded it and read by the next', onNode, async () => {
+  const root = installation();
+  const bundleDir = path.join(root, 'dist', 'bundle');
+  const dir = tempDir();
+  const key = await generateAgeKeyFile({ pq: false, now: new Date() });
+  fs.writeFileSync(path.join(dir, 'app.yaml'), 'user: alice\n');
+  // a case-insensitive path_regex is re2js's to match
+  fs.writeFileSync(path.join(dir, '.sops.yaml'), `creation_rules:\n  - path_regex: (?i)\\.YAML$\n    age: ${key.recipient}\n`);
+  const encrypt = () => spawnSync(process.execPath, [path.join(root, 'bin', 'tsops.cjs'), 'encrypt', 'app.yaml'], { cwd: dir, env: cleanEnv() as NodeJS.ProcessEnv, encoding: 'utf8' });
+  const caches = () =>
+    Object.fromEntries(
+      fs
+        .readdirSync(bundleDir)
+        .filter((n) => n.endsWith('.cache'))
+        .map((n) => [n.replace(/^tsops\.cjs\.\d+-\d+\./, ''), fs.statSync(path.join(bundleDir, n)).ino]),
+    );
+  const first = encrypt();
+  assert.equal(first.status, 0, first.stderr);
+  assert.match(first.stdout, /^user: ENC\[AES256_GCM,/);
+  const re2js = fs.statSync(path.join(bundleDir, 'deferred', 're2js.cjs'));
+  const written = caches();
+  // keyed to the package file itself (its size and mtime) as well as to the bundle's build
+  assert.deepEqual(Object.keys(written).sort(), [`deferred-re2js.${re2js.size}-${Math.floor(re2js.mtimeMs)}.cache`, 'encrypt.cache']);
+  // A cache that is missing or that V8 rejects is written again after the run: the next run
+  // leaving both files as they were shows it read them and V8 took them.
+  const second = encrypt();
+  assert.equal(second.status, 0, second.stderr);
+  assert.match(second.stdout, /^user: ENC\[AES256_GCM,/);
+  assert.deepEqual(caches(), written);
 });
