@@ -193,12 +193,8 @@ const pendingWraps = new WeakMap<PluginHost, Map<string, PendingWrap[]>>();
  */
 function wrapJoined(key: PluginKey, asIdentity: boolean, fileKey: Uint8Array, host: PluginHost): Promise<Stanza[]> {
   const id = `${asIdentity ? 'identity' : 'recipient'} ${key.encoding}`;
-  let pending = pendingWraps.get(host);
-  if (pending === undefined) {
-    pending = new Map();
-    pendingWraps.set(host, pending);
-  }
-  const hostWraps = pending;
+  const hostWraps = pendingWraps.get(host) ?? new Map<string, PendingWrap[]>();
+  pendingWraps.set(host, hostWraps);
   return new Promise((resolve, reject) => {
     let waiting = hostWraps.get(id);
     if (!waiting) {
