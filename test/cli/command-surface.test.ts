@@ -133,7 +133,7 @@ test('completion bash: sources without error, registers tsops, and completes com
   assert.deepEqual(ask('rotate', '--encrypted-r'), []);
 });
 
-test('completion zsh: loads in zsh with compinit and registers _tsops', { skip: has('zsh') ? false : 'zsh is not installed' }, async () => {
+test('completion zsh: loads in zsh with compinit and registers _tsops', { skip: has('zsh') ? false : 'zsh is not installed (.ci/run installs it)' }, async () => {
   const file = await script('zsh');
   const r = spawnSync('zsh', ['-f', '-c', `autoload -U compinit && compinit -u && source ${file} && print -r -- $_comps[tsops]`], {
     encoding: 'utf8',
@@ -149,7 +149,7 @@ test('completion zsh: names every command with its description', async () => {
   for (const c of COMMANDS) assert.match(text, new RegExp(`'${c}:`), c);
 });
 
-test('completion fish: completes commands and a command\'s options in fish', { skip: has('fish') ? false : 'fish is not installed' }, async () => {
+test('completion fish: completes commands and a command\'s options in fish', { skip: has('fish') ? false : 'fish is not installed (.ci/run installs it)' }, async () => {
   const file = await script('fish');
   const ask = (line: string) => {
     const r = spawnSync('fish', ['--no-config', '-c', `source ${file}; complete -C '${line}'`], { encoding: 'utf8' });
