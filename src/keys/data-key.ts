@@ -7,7 +7,7 @@ import type { AgeMasterKey, KeyGroup, KeyType, MasterKey } from '../core/keys-mo
 import { getKey } from '../core/tree.js';
 import { TsopsError, isTsopsError, messageOf } from '../errors.js';
 import { parseAgeRecipient, unwrapKey } from './age/master-key.js';
-import { PluginBatch } from './age/plugin/batch.js';
+import { PluginBatch, type PluginRun } from './age/plugin/batch.js';
 import type { PluginHost } from './age/plugin/client.js';
 import { FixedIdentities } from './identities.js';
 import type { IdentityProvider } from './identities.js';
@@ -265,6 +265,8 @@ export interface UnwrapDataKeyOptions {
   pgp?: PgpService | undefined;
   /** Names of keys for the failure report (`.sops.yaml` anchors). */
   nameOf?: KeyNamer | undefined;
+  /** The run this file is one of: a plugin session opens the later files that need it too. */
+  pluginRun?: PluginRun | undefined;
 }
 
 export interface UnwrappedDataKey {
@@ -302,7 +304,9 @@ export async function unwrapDataKeyPayloads(
   const shares: Uint8Array[] = [];
   const openedBy: OpenedBy[] = [];
   // every age file of every group, so a plugin runs once for all of them (not once per key)
-  const plugins = new PluginBatch(groups.flatMap((g) => g.flatMap((k) => (k.type === 'age' ? [k.enc] : []))));
+  const encs = groups.flatMap((g) => g.flatMap((k) => (k.type === 'age' ? [k.enc] : [])));
+  const run = options.pluginRun;
+  const plugins = new PluginBatch(encs, run && { run, nativeRecipients: () => provider.nativeRecipients?.() });
   // groups one after the other: identity commands and passphrase prompts must not interleave
   for (const [i, group] of groups.entries()) {
     const r = await tryGroup(group, provider, order, options.pgp, plugins);

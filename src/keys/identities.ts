@@ -22,7 +22,7 @@ import {
   sourceOutcome,
 } from './identity-source.js';
 import type { AskPassphrase, IdentitySource, SourceOutcome, SourceResult } from './identity-source.js';
-import type { PluginHost } from './age/plugin/client.js';
+import { PluginIdentity, type PluginHost } from './age/plugin/client.js';
 
 export type { AskPassphrase, IdentitySource, SourceOutcome, SourceResult, SourceStatus } from './identity-source.js';
 export { parseIdentityText, parseSourceContent, isEncryptedIdentityFile } from './identity-source.js';
@@ -68,6 +68,23 @@ export interface IdentityProvider {
   unlock?(): Promise<boolean>;
   /** Per-source outcomes; with a recipient, per-recipient sources show that recipient's run. */
   report(recipient?: string): readonly SourceOutcome[];
+  /**
+   * The recipients of every native identity a run can use without asking or running anything
+   * more; undefined while that is not known (sources not loaded yet, a passphrase-protected file
+   * still locked, a per-recipient command configured, a native identity of unknown recipient).
+   */
+  nativeRecipients?(): ReadonlySet<string> | undefined;
+}
+
+/** {@link IdentityProvider.nativeRecipients} of some identities: undefined if one native identity's recipient is unknown. */
+function nativeRecipientsOf(identities: readonly Identity[]): Set<string> | undefined {
+  const out = new Set<string>();
+  for (const id of identities) {
+    if (id.secret instanceof PluginIdentity) continue;
+    if (id.recipient === undefined) return undefined;
+    out.add(id.recipient);
+  }
+  return out;
 }
 
 /**
@@ -257,6 +274,29 @@ export class IdentityLoader implements IdentityProvider {
     return gained;
   }
 
+  nativeRecipients(): ReadonlySet<string> | undefined {
+    if (this.#static === undefined || this.#staticResults.size === 0) return undefined;
+    const results = [...this.#staticResults.values()];
+    if (results.some((r) => r.unlock !== undefined)) return undefined;
+    const out = nativeRecipientsOf(results.flatMap((r) => r.identities));
+    if (out === undefined) return undefined;
+    for (const source of this.#sources) {
+      if (!source.perRecipient) continue;
+      const ran = this.#perRecipientResults.get(source);
+      // a source never run for any recipient is not known to give nothing
+      if (ran === undefined) return undefined;
+      if (source.knownRecipients !== undefined) {
+        const known = source.knownRecipients();
+        if (known === undefined) return undefined;
+        for (const r of known) out.add(r);
+        continue;
+      }
+      // a command run per recipient may give any recipient its own keys, unless it is not set
+      if ([...ran.values()].some((r) => r.outcome.status !== 'not-set')) return undefined;
+    }
+    return out;
+  }
+
   report(recipient?: string): readonly SourceOutcome[] {
     const out: SourceOutcome[] = [];
     for (const source of this.#sources) {
@@ -325,6 +365,10 @@ export class FixedIdentities implements IdentityProvider {
 
   async identitiesFor(): Promise<readonly Identity[]> {
     return this.#identities;
+  }
+
+  nativeRecipients(): ReadonlySet<string> | undefined {
+    return nativeRecipientsOf(this.#identities);
   }
 
   report(): readonly SourceOutcome[] {

@@ -56,6 +56,11 @@ export interface IdentitySource {
   readonly perRecipient: boolean;
   /** Never throws for an ordinary failure: returns an `error` outcome. */
   load(recipient: string): Promise<SourceResult>;
+  /**
+   * For a per-recipient source that reads one thing for every recipient (a key file): the
+   * recipients its identities open, once it has been loaded and is not locked; else undefined.
+   */
+  knownRecipients?(): ReadonlySet<string> | undefined;
 }
 
 

@@ -24,6 +24,7 @@ import {
   tsopstestKey,
 } from '../keys/age/plugin/plugin-fixture.js';
 import { runOnTerminal } from '../keys/age/plugin/terminal-driver.js';
+import { armorDecode, armorEncode } from '../../src/keys/age/armor.js';
 
 const alice = await newKey();
 const PLAIN = 'db:\n    password: hunter2\nport: 5432\n';
@@ -78,6 +79,18 @@ async function encryptByRule(dir: string, name: string, extra: Record<string, st
 }
 
 const logLines = (log: string): string[] => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n') : []);
+const unwraps = (log: string): string[] => logLines(log).filter((l) => l.startsWith('identity-v1'));
+
+/** Give the tsopstest stanza of a JSON sops file's first age key an argument too many (the test plugin then ends its session). */
+function breakStanza(file: string): void {
+  const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as { sops: { age: AgeEntry[] } };
+  const entry = doc.sops.age[0] as AgeEntry;
+  const text = Buffer.from(armorDecode(entry.enc)).toString('latin1');
+  const broken = text.replace(/^(-> tsopstest \S+)$/m, '$1 extra');
+  assert.notEqual(broken, text);
+  entry.enc = armorEncode(Buffer.from(broken, 'latin1'));
+  fs.writeFileSync(file, JSON.stringify(doc, null, '\t'));
+}
 
 describe('age plugins', { skip: noAgePlugins }, () => {
   for (const [kind, tagRecipient] of [
@@ -299,6 +312,76 @@ describe('age plugins', { skip: noAgePlugins }, () => {
     assert.equal(logLines(log).length, 1, 'the second key used the same process');
   });
 
+  it('a run over several files starts a plugin once for all the files it must open, leaving out those a native key opens', async () => {
+    const dir = tempDir();
+    const key = tsopstestKey();
+    const host = await newKey();
+    const log = path.join(dir, 'plugin.log');
+    for (const name of ['a.json', 'b.json']) await encryptJson(dir, name, [key.recipient, host.recipient]);
+    await encryptJson(dir, 'c.json', [key.recipient]);
+    // alice's own key opens this one: the plugin is not asked about it
+    await encryptJson(dir, 'mine.json', [alice.recipient, key.recipient]);
+    // another plugin's key could open this one first: it waits for its turn
+    await encryptJson(dir, 'tagged.json', [TAGTEST_RECIPIENT, key.recipient]);
+    const keys = write(dir, 'keys.txt', `${alice.secret}\n${key.identity}\n`);
+    const e = env({ SOPS_AGE_KEY_FILE: keys, TSOPSTEST_LOG: log });
+    const files = ['a.json', 'b.json', 'mine.json', 'tagged.json', 'c.json'];
+    const r = await runCli(['decrypt', ...files], { cwd: dir, env: e });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.toString().match(/hunter2/g)?.length, 5);
+    // one process for both age files of a.json (its own, as for one file) and the plugin's of b.json and
+    // c.json; tagged.json's own process comes in its turn
+    const id = `identity-v1 add-identity:${key.identity.slice(0, 30)}`;
+    assert.deepEqual(unwraps(log), [`${id} files:4`, `${id} files:2`]);
+    // rotate, updatekeys with files and updatekeys --all: one unwrapping process each
+    fs.rmSync(log);
+    const rot = await runCli(['rotate', '-i', 'a.json', 'b.json', 'mine.json', 'c.json'], { cwd: dir, env: e });
+    assert.equal(rot.code, 0, rot.stderr);
+    assert.equal(unwraps(log).length, 1, logLines(log).join(' | '));
+    const carol = await newKey();
+    fs.writeFileSync(path.join(dir, '.sops.yaml'), `creation_rules:\n  - path_regex: '(^|/)(a|b|c)\\.json$'\n    age: ${key.recipient},${host.recipient},${carol.recipient}\n`);
+    fs.rmSync(log);
+    const upd = await runCli(['updatekeys', '-y', 'a.json', 'b.json', 'c.json'], { cwd: dir, env: e });
+    assert.equal(upd.code, 0, upd.stderr);
+    assert.equal(unwraps(log).length, 1, logLines(log).join(' | '));
+    const dave = await newKey();
+    fs.writeFileSync(path.join(dir, '.sops.yaml'), `creation_rules:\n  - path_regex: '(^|/)(a|b|c)\\.json$'\n    age: ${key.recipient},${dave.recipient}\n`);
+    fs.rmSync(log);
+    const all = await runCli(['updatekeys', '--all', '-y'], { cwd: dir, env: e });
+    assert.equal(all.code, 0, all.stderr);
+    assert.equal(unwraps(log).length, 1, logLines(log).join(' | '));
+    for (const name of ['a.json', 'b.json', 'c.json']) {
+      const d = await decrypt(dir, name, { SOPS_AGE_KEY: dave.secret });
+      assert.equal(d.stdout.toString(), 'hunter2', `${name} opens for the recipient updatekeys added`);
+    }
+  });
+
+  it('takes no later file into a plugin session when an identity source could still add native keys (SOPS_AGE_KEY_CMD)', async () => {
+    const dir = tempDir();
+    const key = tsopstestKey();
+    const log = path.join(dir, 'plugin.log');
+    for (const name of ['a.json', 'b.json']) await encryptJson(dir, name, [key.recipient]);
+    const keys = write(dir, 'keys.txt', `${key.identity}\n`);
+    const r = await runCli(['decrypt', 'a.json', 'b.json'], { cwd: dir, env: env({ SOPS_AGE_KEY_CMD: `cat ${keys}`, TSOPSTEST_LOG: log }) });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(unwraps(log).map((l) => l.replace(/^.* files:/, 'files:')), ['files:1', 'files:1']);
+  });
+
+  it('a later file that breaks the plugin does not cost the file in hand its key', async () => {
+    const dir = tempDir();
+    const key = tsopstestKey();
+    const log = path.join(dir, 'plugin.log');
+    await encryptJson(dir, 'good.json', [key.recipient]);
+    breakStanza(await encryptJson(dir, 'bad.json', [key.recipient]));
+    const keys = write(dir, 'keys.txt', `${key.identity}\n`);
+    const r = await runCli(['decrypt', 'good.json', 'bad.json'], { cwd: dir, env: env({ SOPS_AGE_KEY_FILE: keys, TSOPSTEST_LOG: log }) });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stdout.toString(), /hunter2/, 'good.json decrypted');
+    assert.match(flat(r.stderr), /bad\.json.*malformed tsopstest stanza/s);
+    // both files, then good.json alone, then bad.json alone
+    assert.deepEqual(unwraps(log).map((l) => l.replace(/^.* files:/, 'files:')), ['files:2', 'files:1', 'files:1']);
+  });
+
   it('works for encrypt rules, SOPS_AGE_RECIPIENTS, Shamir groups, rotate, updatekeys, groups add, set, unset, edit, exec-env and exec-file', async () => {
     const dir = tempDir();
     const key = tsopstestKey();
@@ -408,6 +491,25 @@ describe('age plugin requests on the terminal', { skip: noAgePlugins || noScript
     assert.equal(r.code, 0, r.screen);
     assert.equal(r.screen.split('tsopstest PIN:').length - 1, 1, 'one PIN request');
     assert.match(r.screen, /hunter2/);
+  });
+
+  it('asks a PIN once for a run over several files that need the plugin', async () => {
+    const dir = tempDir();
+    const key = tsopstestKey();
+    for (const name of ['a.json', 'b.json', 'c.json']) await encryptJson(dir, name, [key.recipient]);
+    const keys = write(dir, 'keys.txt', `${key.identity}\n`);
+    const bin = [process.execPath, path.resolve('bin/tsops.cjs')];
+    const pin = [{ expect: 'tsopstest PIN:', type: '1234' }];
+    const out = path.join(dir, 'out.txt');
+    const r = await runOnTerminal([...bin, 'decrypt', 'a.json', 'b.json', 'c.json'], pin, {
+      env: env({ SOPS_AGE_KEY_FILE: keys, TSOPSTEST_ASK: 'secret' }),
+      cwd: dir,
+      stdoutFile: out,
+      timeoutMs: 20_000,
+    });
+    assert.equal(r.code, 0, r.screen);
+    assert.equal(r.screen.split('tsopstest PIN:').length - 1, 1, 'one PIN request');
+    assert.equal(fs.readFileSync(out, 'utf8').match(/hunter2/g)?.length, 3);
   });
 
   it("a wrong answer fails as the plugin says, with exit 128 and nothing printed", async () => {

@@ -425,3 +425,42 @@ describe('SSH identity sources hook', () => {
     );
   });
 });
+
+describe('nativeRecipients: what the run can open without asking or running anything more', () => {
+  it('is unknown before the sources are loaded, then the recipients of the loaded native identities', async () => {
+    const a = await newKey();
+    const b = await newKey();
+    const dir = tempDir();
+    const file = path.join(dir, 'keys.txt');
+    fs.writeFileSync(file, `${b.secret}\n`);
+    const loader = new IdentityLoader(ioWith({ SOPS_AGE_KEY: a.secret, SOPS_AGE_KEY_FILE: file }), { platform: 'linux' });
+    assert.equal(loader.nativeRecipients(), undefined);
+    await loader.identitiesFor(a.recipient);
+    assert.deepEqual([...(loader.nativeRecipients() ?? [])].sort(), [a.recipient, b.recipient].sort());
+    const fixed = await FixedIdentities.fromStrings([a.secret]);
+    assert.deepEqual([...(fixed.nativeRecipients() ?? [])], [a.recipient]);
+  });
+
+  it('is unknown while a passphrase-protected key file is locked, and known once it is opened', async () => {
+    const a = await newKey();
+    const dir = tempDir();
+    const file = path.join(dir, 'keys.age');
+    const e = new Encrypter();
+    e.setPassphrase('correct horse');
+    e.setScryptWorkFactor(10);
+    fs.writeFileSync(file, await e.encrypt(`${a.secret}\n`));
+    const loader = new IdentityLoader(ioWith({ SOPS_AGE_KEY_FILE: file }), { platform: 'linux', askPassphrase: async () => 'correct horse' });
+    await loader.identitiesFor(a.recipient);
+    assert.equal(loader.nativeRecipients(), undefined);
+    assert.equal(await loader.unlock(), true);
+    assert.deepEqual([...(loader.nativeRecipients() ?? [])], [a.recipient]);
+  });
+
+  it('is unknown when SOPS_AGE_KEY_CMD is set, which may give each recipient keys of its own', async () => {
+    const a = await newKey();
+    const loader = new IdentityLoader(ioWith({ SOPS_AGE_KEY_CMD: `echo ${a.secret}` }), { platform: 'linux' });
+    await loader.identitiesFor(a.recipient);
+    assert.equal((await loader.identitiesFor(a.recipient)).length, 1);
+    assert.equal(loader.nativeRecipients(), undefined);
+  });
+});

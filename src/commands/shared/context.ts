@@ -15,6 +15,7 @@ import { createIdentityLoader } from '../../keys/loader.js';
 import type { KeyType } from '../../core/keys-model.js';
 import { GnuPG, type PgpService } from '../../keys/pgp/gpg.js';
 import { pluginHostFor, type PluginHost } from '../../keys/age/plugin/client.js';
+import { PluginRun } from '../../keys/age/plugin/batch.js';
 
 export interface GlobalOptions {
   /** `--config` (or SOPS_CONFIG). */
@@ -32,6 +33,7 @@ export class CommandContext {
   private loader: IdentityLoader | undefined;
   private gpg: PgpService | undefined;
   private plugins: PluginHost | undefined;
+  private pluginSessions: PluginRun | undefined;
   /** The run this context speaks for (see {@link withIo}): the config is the parent's. */
   private parent: CommandContext | undefined;
 
@@ -89,9 +91,16 @@ export class CommandContext {
    * order, and where plugin recipients run. Plugins run on the run's own Io, not a held one: a
    * plugin's request must reach the terminal at once.
    */
-  keyOptions(): { pgp: PgpService; decryptionOrder: readonly KeyType[] | undefined; pluginHost: PluginHost } {
+  keyOptions(): { pgp: PgpService; decryptionOrder: readonly KeyType[] | undefined; pluginHost: PluginHost; pluginRun: PluginRun } {
     this.gpg ??= new GnuPG(this.io);
-    return { pgp: this.gpg, decryptionOrder: this.global.decryptionOrder, pluginHost: this.pluginHost() };
+    return { pgp: this.gpg, decryptionOrder: this.global.decryptionOrder, pluginHost: this.pluginHost(), pluginRun: this.pluginRun() };
+  }
+
+  /** What the files of this run share for their plugin sessions (see {@link PluginRun}). */
+  pluginRun(): PluginRun {
+    if (this.parent !== undefined) return this.parent.pluginRun();
+    this.pluginSessions ??= new PluginRun();
+    return this.pluginSessions;
   }
 
   private pluginHost(): PluginHost {

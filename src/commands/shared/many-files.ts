@@ -3,6 +3,7 @@ import { TsopsError } from '../../errors.js';
 import { reportError } from '../../report-error.js';
 import type { CommandContext } from './context.js';
 import { WriteBehind, type PreparedWrite } from './write-behind.js';
+import { UpcomingFiles } from './upcoming.js';
 
 /**
  * The failures of a run over several files: each is reported when it happens (through the one
@@ -49,14 +50,29 @@ export class FileFailures {
 export async function forEachFile(
   ctx: CommandContext,
   files: string[],
-  options: { output?: unknown },
+  options: ManyFilesOptions,
   run: (file: string | undefined) => Promise<void>,
 ): Promise<void> {
   if (files.length <= 1) return run(files[0]);
   refuseOutput(options);
   const failures = new FileFailures(ctx);
-  for (const file of files) await failures.attempt(file, () => run(file));
+  const upcoming = upcomingFiles(ctx, files, options);
+  for (const [i, file] of files.entries()) {
+    upcoming.at(i);
+    await failures.attempt(file, () => run(file));
+  }
+  upcoming.done();
   endRun(failures, files.length, failures.exitCode);
+}
+
+/** The options of a command over several files that this module reads. */
+export interface ManyFilesOptions {
+  output?: unknown;
+  inputType?: unknown;
+}
+
+function upcomingFiles(ctx: CommandContext, files: readonly string[], options: ManyFilesOptions): UpcomingFiles {
+  return new UpcomingFiles(ctx, files, typeof options.inputType === 'string' ? options.inputType : undefined);
 }
 
 /**
@@ -68,14 +84,16 @@ export async function forEachFile(
 export async function forEachFileWritingBehind(
   ctx: CommandContext,
   files: string[],
-  options: { output?: unknown },
+  options: ManyFilesOptions,
   prepare: (fileCtx: CommandContext, file: string) => Promise<PreparedWrite>,
 ): Promise<void> {
   refuseOutput(options);
   const failures = new FileFailures(ctx);
   const codes: number[] = [];
   const queue = new WriteBehind(ctx);
+  const upcoming = upcomingFiles(ctx, files, options);
   for (const [i, file] of files.entries()) {
+    upcoming.at(i);
     await queue.add(
       (fileCtx) => prepare(fileCtx, file),
       (fileCtx, e) => {
@@ -83,11 +101,12 @@ export async function forEachFileWritingBehind(
       },
     );
   }
+  upcoming.done();
   await queue.drain();
   endRun(failures, files.length, codes.find((c) => c !== undefined) ?? 0);
 }
 
-function refuseOutput(options: { output?: unknown }): void {
+function refuseOutput(options: ManyFilesOptions): void {
   if (options.output !== undefined) {
     throw new TsopsError('CONFLICTING_PARAMETERS', '--output takes a single input file', { hint: 'use -i to write each file in place' });
   }

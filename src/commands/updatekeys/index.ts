@@ -27,6 +27,7 @@ import { warnRecipientsWithoutEnc } from '../shared/recipient-check.js';
 import { checkFileVersion } from '../../core/version.js';
 import { WriteBehind, type PreparedWrite } from '../shared/write-behind.js';
 import { FileFailures } from '../shared/many-files.js';
+import { UpcomingFiles } from '../shared/upcoming.js';
 
 export interface UpdateKeysOptions {
   /** Files to sync; none means every sops file under the config's directory. */
@@ -154,16 +155,21 @@ async function updateListedFiles(ctx: CommandContext, config: SopsConfig, option
   if (options.files.length === 1) return updateListedFile(ctx, config, options.files[0] as string, options);
   const failures = updateFailures(ctx);
   if (options.yes) {
-    // nothing waits on an answer: files are prepared while earlier ones are being written
+    // nothing waits on an answer: files are prepared while earlier ones are being written, and a
+    // plugin that opens one file's key opens those of the files after it in the same process
+    const upcoming = new UpcomingFiles(ctx, options.files, options.inputType);
     const queue = new WriteBehind(ctx);
-    for (const file of options.files) {
+    for (const [i, file] of options.files.entries()) {
+      upcoming.at(i);
       await queue.add(
         (fileCtx) => prepareListedFile(fileCtx, config, file, options),
         (fileCtx, e) => failures.report(file, e, { ctx: fileCtx }),
       );
     }
+    upcoming.done();
     await queue.drain();
   } else {
+    // each file is shown and asked about before its key is opened: no plugin opens a file's key before that
     for (const file of options.files) await failures.attempt(file, () => updateListedFile(ctx, config, file, options));
   }
   if (failures.count > 0) {
@@ -235,6 +241,8 @@ async function updateRepository(ctx: CommandContext, config: SopsConfig, options
   for (const [i, plan] of plans.entries()) {
     const rotate = rotations.has(plan);
     const at = `[${i + 1}/${plans.length}] ${plan.name}`;
+    // a plugin that opens this file's data key opens those of the files after it in the same process
+    ctx.pluginRun().setUpcoming(() => plans.slice(i + 1).map((p) => p.doc.metadata.keyGroups));
     await queue.add(
       async (fileCtx) => {
         const out = await applyKeyUpdate(fileCtx, plan, rotate, { accepted: options.acceptLegacyMac, interactive: false });
@@ -251,6 +259,7 @@ async function updateRepository(ctx: CommandContext, config: SopsConfig, options
       },
     );
   }
+  ctx.pluginRun().setUpcoming(undefined);
   await queue.drain();
   log(ctx, `${updated} file(s) updated${rotated > 0 ? ` (${rotated} with a new data key)` : ''}, ${upToDate} already up to date`);
   return finish();

@@ -165,6 +165,7 @@ function keyFileSource(
   missing: 'error' | 'not-found',
 ): IdentitySource {
   let loaded: Promise<SshKeyIdentities> | undefined;
+  let settled: SshKeyIdentities | undefined;
   const load = async (): Promise<SshKeyIdentities> => {
     const where = file();
     if ('outcome' in where) return without(where);
@@ -192,8 +193,17 @@ function keyFileSource(
     location,
     perRecipient: true,
     load: async (recipient) => {
-      loaded ??= load();
+      loaded ??= load().then((key) => (settled = key));
       return resultFor(await loaded, recipient);
+    },
+    knownRecipients: () => {
+      if (settled === undefined || settled.locked) return undefined;
+      const out = new Set<string>();
+      for (const id of settled.identities) {
+        if (id.recipient === undefined) return undefined;
+        out.add(id.recipient);
+      }
+      return out;
     },
   };
 }

@@ -298,3 +298,20 @@ describe('sshKeyIdentities', () => {
     assert.ok(!(key.outcome.message ?? '').includes(ecdsa.text.split('\n')[1] as string));
   });
 });
+
+describe('nativeRecipients with SSH keys', { skip: noSshKeygen }, () => {
+  it("counts an unprotected key file's recipients, both the ssh one and its ssh-to-age conversion", async () => {
+    const k = edKey();
+    const loader = loaderWith(ioWith({ [FILE]: k.path }));
+    const other = await identityToRecipient(await generateIdentity());
+    await loader.identitiesFor(other);
+    assert.deepEqual([...(loader.nativeRecipients() ?? [])].sort(), [keyPart(k.pub), sshPublicKeyToAgeRecipient(k.pub)].sort());
+  });
+
+  it('is unknown while a passphrase-protected key waits for its passphrase', async () => {
+    const k = edKey('locked', 'secret words');
+    const loader = loaderWith(ioWith({ [FILE]: k.path }), counting('secret words').ask);
+    await loader.identitiesFor(await identityToRecipient(await generateIdentity()));
+    assert.equal(loader.nativeRecipients(), undefined);
+  });
+});

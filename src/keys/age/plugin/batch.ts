@@ -1,17 +1,86 @@
 /**
- * One plugin process per plugin for all the age files of one sops file. Each `enc` of a sops
- * file is an age file of its own, and a Shamir split or several keys of one plugin put many of
- * them behind the same plugin; `identity-v1` takes many files in one session, so the first key
- * that needs a plugin runs it once for every file still unopened, and the other keys use what
- * it found. A hardware key then asks its PIN once per run, not once per key.
+ * One plugin process per plugin for all the age files of one sops file, and, in a run over
+ * several sops files, for those of the files still to come that will need that plugin. Each
+ * `enc` of a sops file is an age file of its own, and a Shamir split or several keys of one
+ * plugin put many of them behind the same plugin; `identity-v1` takes many files in one session,
+ * so the first key that needs a plugin runs it once for every file still unopened, and the other
+ * keys use what it found. A hardware key then asks its PIN once per run, not once per key or
+ * per file.
  */
 import { base64nopad } from '@scure/base';
 import { armorDecode } from '../armor.js';
 import { readAgeHeaderStanzas } from '../age-file.js';
+import type { KeyGroup } from '../../../core/keys-model.js';
 import type { Identity } from '../../identity.js';
 import type { Identity as AgeLibIdentity, Stanza } from '../stanza.js';
 import { PluginIdentity, unwrapFilesWithPlugin } from './client.js';
 import type { FileUnwrap } from './client.js';
+import { parsePluginIdentity, parsePluginRecipient } from './names.js';
+
+/**
+ * What the sops files of one run share for their plugin sessions: the key groups of the files
+ * still to come (read only when a plugin is about to run), and what earlier sessions found.
+ */
+export class PluginRun {
+  #upcoming: (() => readonly (readonly KeyGroup[])[]) | undefined;
+  /** By plugin, its identities and the age file: the file key, or null when none of them opens it. */
+  readonly #found = new Map<string, Uint8Array | null>();
+
+  /** The key groups of the files that come after the one in hand; called when a plugin is about to run. */
+  setUpcoming(upcoming: (() => readonly (readonly KeyGroup[])[]) | undefined): void {
+    this.#upcoming = upcoming;
+  }
+
+  upcoming(): readonly (readonly KeyGroup[])[] {
+    try {
+      return this.#upcoming?.() ?? [];
+    } catch {
+      // the files are read again, and any problem reported, when their turn comes
+      return [];
+    }
+  }
+
+  found(key: string): Uint8Array | null | undefined {
+    return this.#found.get(key);
+  }
+
+  remember(key: string, fileKey: Uint8Array | null): void {
+    this.#found.set(key, fileKey);
+  }
+}
+
+/** The plugin a recipient string names (`age1<name>1…`, or an `AGE-PLUGIN-…` identity as a recipient), if any. */
+function pluginOfRecipient(recipient: string): string | undefined {
+  return (parsePluginRecipient(recipient) ?? parsePluginIdentity(recipient))?.name;
+}
+
+/**
+ * The age files of an upcoming sops file to open in a session of `plugin` now: its keys of that
+ * plugin, when nothing else could open it first. That is when every other key it has is a native
+ * age key whose recipient no identity at hand opens (`native`, known only when no passphrase or
+ * per-recipient command could add one): a PGP key, another plugin's key or a native key the user
+ * holds would be tried before, or instead of, this plugin.
+ */
+function upcomingFor(plugin: string, groups: readonly KeyGroup[], native: ReadonlySet<string>): string[] {
+  const encs: string[] = [];
+  for (const key of groups.flat()) {
+    if (key.type !== 'age') return [];
+    const name = pluginOfRecipient(key.recipient);
+    if (name === plugin) encs.push(key.enc);
+    else if (name !== undefined || native.has(key.recipient)) return [];
+  }
+  return encs;
+}
+
+/** What a batch may take from the rest of its run. */
+export interface BatchRun {
+  run: PluginRun;
+  /**
+   * The recipients the run's native identities open, or undefined when that is not known without
+   * asking or running something (a locked key file, SOPS_AGE_KEY_CMD): then no upcoming file is taken.
+   */
+  nativeRecipients: () => ReadonlySet<string> | undefined;
+}
 
 interface Session {
   readonly plugin: string;
@@ -36,10 +105,17 @@ export class PluginBatch {
   readonly #ids = new Map<string, number>();
   readonly #opened = new Set<number>();
   readonly #sessions: Session[] = [];
+  readonly #shared: BatchRun | undefined;
+  /** How many of the known files are this sops file's own (the run's later files come after them). */
+  #ownCount = 0;
 
-  /** @param encs - the armored age files (`enc`) of every age key of every group, in the order they are tried. */
-  constructor(encs: readonly string[]) {
+  /**
+   * @param encs - the armored age files (`enc`) of every age key of every group, in the order they are tried.
+   * @param shared - the run this sops file is one of, when there are others.
+   */
+  constructor(encs: readonly string[], shared?: BatchRun) {
     this.#encs = encs;
+    this.#shared = shared;
   }
 
   /** The age files, parsed on first need, so a run without plugins pays nothing. */
@@ -47,14 +123,18 @@ export class PluginBatch {
     if (this.#files) return this.#files;
     const files: Stanza[][] = [];
     this.#files = files;
-    for (const enc of this.#encs) {
-      try {
-        this.#add(readAgeHeaderStanzas(armorDecode(enc)));
-      } catch {
-        // a malformed enc is reported when its own key is tried
-      }
-    }
+    for (const enc of this.#encs) this.#parse(enc);
+    this.#ownCount = files.length;
     return files;
+  }
+
+  #parse(enc: string): number | undefined {
+    try {
+      return this.#add(readAgeHeaderStanzas(armorDecode(enc)));
+    } catch {
+      // a malformed enc is reported when its own key is tried
+      return undefined;
+    }
   }
 
   #add(stanzas: readonly Stanza[]): number {
@@ -85,8 +165,12 @@ export class PluginBatch {
       const r = await this.#usable(p, file)?.results.catch(() => undefined);
       const found = r?.get(file);
       if (found && 'fileKey' in found && found.fileKey) return found.fileKey;
+      const earlier = this.#shared?.run.found(runKey(p, stanzas));
+      if (earlier) return earlier.slice();
     }
     for (const p of plugins) {
+      // an earlier file's session already asked this plugin, with these identities, about this file
+      if (this.#usable(p, file) === undefined && this.#shared?.run.found(runKey(p, stanzas)) === null) continue;
       const session = this.#usable(p, file) ?? this.#start(p, file);
       const r = (await session.results).get(file);
       if (r === undefined) continue;
@@ -98,25 +182,55 @@ export class PluginBatch {
 
   #start(p: PluginIdentity, file: number): Session {
     const known = this.#known();
-    const files = known.flatMap((_, i) => (i === file || !this.#opened.has(i) ? [i] : []));
-    const results = unwrapFilesWithPlugin(
-      p.name,
-      p.encodings,
-      files.map((i) => known[i] as Stanza[]),
-      p.host,
-    ).then((rs) => {
-      const byFile = new Map<number, FileUnwrap>();
-      rs.forEach((r, k) => {
-        const i = files[k] as number;
-        byFile.set(i, r);
-        if ('fileKey' in r && r.fileKey) this.#opened.add(i);
+    const own = known.flatMap((_, i) => (i === file || (i < this.#ownCount && !this.#opened.has(i)) ? [i] : []));
+    const later = this.#upcoming(p, new Set(own));
+    const open = (indices: number[]) =>
+      unwrapFilesWithPlugin(
+        p.name,
+        p.encodings,
+        indices.map((i) => known[i] as Stanza[]),
+        p.host,
+      ).then((rs) => {
+        const byFile = new Map<number, FileUnwrap>();
+        rs.forEach((r, k) => {
+          const i = indices[k] as number;
+          byFile.set(i, r);
+          if ('fileKey' in r) {
+            if (r.fileKey) this.#opened.add(i);
+            this.#shared?.run.remember(runKey(p, known[i] as Stanza[]), r.fileKey && r.fileKey.slice());
+          }
+        });
+        return byFile;
       });
-      return byFile;
-    });
-    const session: Session = { plugin: p.name, identities: new Set(p.encodings), files: new Set(files), results };
+    // Another file's age file that breaks the plugin must not cost this file its key: without it, once more.
+    const all = [...own, ...later];
+    const results = later.length === 0 ? open(own) : open(all).catch(() => open(own));
+    const session: Session = { plugin: p.name, identities: new Set(p.encodings), files: new Set(all), results };
     this.#sessions.push(session);
     return session;
   }
+
+  /** The age files of the run's later sops files that this session of `p` opens too (indices into the known files). */
+  #upcoming(p: PluginIdentity, taken: ReadonlySet<number>): number[] {
+    const native = this.#shared?.nativeRecipients();
+    if (this.#shared === undefined || native === undefined) return [];
+    const out: number[] = [];
+    for (const groups of this.#shared.run.upcoming()) {
+      for (const enc of upcomingFor(p.name, groups, native)) {
+        const i = this.#parse(enc);
+        if (i === undefined || taken.has(i) || out.includes(i)) continue;
+        const stanzas = (this.#files as Stanza[][])[i] as Stanza[];
+        if (this.#shared.run.found(runKey(p, stanzas)) !== undefined) continue;
+        out.push(i);
+      }
+    }
+    return out;
+  }
+}
+
+/** Where a run keeps what a session of `p` found for one age file. */
+function runKey(p: PluginIdentity, stanzas: readonly Stanza[]): string {
+  return `${p.name}\n${[...p.encodings].sort().join(' ')}\n${fileId(stanzas)}`;
 }
 
 /**

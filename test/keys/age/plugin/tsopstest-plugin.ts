@@ -8,7 +8,9 @@
  * `confirm`, `public`, `secret`); the secret must be `1234`, the public value `tsops`, the
  * confirmation `yes`. TSOPSTEST_FAULT makes it misbehave (`crash`, `hang`, `garbage`, `error`,
  * `short-key`, `wrong-file`, `no-stanza`, `wrong-index`, `stanza-error`); TSOPSTEST_MSG replaces the text of `msg`. TSOPSTEST_LOG names a file that gets one line per
- * run: the state machine, the recipients/identities it was given and how many files.
+ * run: the state machine, the recipients/identities it was given and how many files. A
+ * tsopstest stanza with an argument too many makes it exit with an error, whatever the other
+ * files were: the way a strict plugin ends a session over one malformed file.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -206,6 +208,7 @@ async function main(): Promise<void> {
     const done = new Set<string>();
     for (const c of phase1) {
       if (c.type !== 'recipient-stanza' || c.args[1] !== 'tsopstest' || done.has(c.args[0]!)) continue;
+      if (c.args.length > 3) fail(`malformed tsopstest stanza in file ${c.args[0]}`);
       if (fault === 'stanza-error' && done.size === 0) {
         // the first file gets an error for its stanza; the protocol lets the others go on
         done.add(c.args[0]!);
