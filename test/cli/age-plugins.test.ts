@@ -285,6 +285,14 @@ describe('age plugins', { skip: noAgePlugins }, () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.toString(), 'hunter2');
     assert.deepEqual(logLines(log), ['--age-plugin=identity-v1'], 'one process of the real plugin');
+    // a run over three files: the same one process opens them all
+    for (const name of ['b.yaml', 'c.yaml']) fs.copyFileSync(path.join(dir, 'split.yaml'), path.join(dir, name));
+    await encryptByRule(dir, 'd.yaml', counted);
+    fs.rmSync(log);
+    const many = await runCli(['decrypt', 'split.yaml', 'd.yaml', 'c.yaml'], { cwd: dir, env: env({ ...counted, SOPS_AGE_KEY_FILE: tagFile }) });
+    assert.equal(many.code, 0, many.stderr);
+    assert.equal(many.stdout.toString().match(/password: hunter2/g)?.length, 3);
+    assert.deepEqual(logLines(log), ['--age-plugin=identity-v1'], 'one process of the real plugin for the three files');
   });
 
   it("a plugin's error for one file's stanza fails that key only, in the same process", async () => {
@@ -321,18 +329,18 @@ describe('age plugins', { skip: noAgePlugins }, () => {
     await encryptJson(dir, 'c.json', [key.recipient]);
     // alice's own key opens this one: the plugin is not asked about it
     await encryptJson(dir, 'mine.json', [alice.recipient, key.recipient]);
-    // another plugin's key could open this one first: it waits for its turn
+    // another plugin the run holds could open this one first: it waits for its turn
     await encryptJson(dir, 'tagged.json', [TAGTEST_RECIPIENT, key.recipient]);
-    const keys = write(dir, 'keys.txt', `${alice.secret}\n${key.identity}\n`);
+    const keys = write(dir, 'keys.txt', `${alice.secret}\n${key.identity}\n${TAGTEST_IDENTITY}\n`);
     const e = env({ SOPS_AGE_KEY_FILE: keys, TSOPSTEST_LOG: log });
     const files = ['a.json', 'b.json', 'mine.json', 'tagged.json', 'c.json'];
     const r = await runCli(['decrypt', ...files], { cwd: dir, env: e });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.toString().match(/hunter2/g)?.length, 5);
-    // one process for both age files of a.json (its own, as for one file) and the plugin's of b.json and
-    // c.json; tagged.json's own process comes in its turn
+    // one process for the age files of a.json, b.json and c.json (each file's all, as its own session
+    // would take them); tagged.json's own comes in its turn
     const id = `identity-v1 add-identity:${key.identity.slice(0, 30)}`;
-    assert.deepEqual(unwraps(log), [`${id} files:4`, `${id} files:2`]);
+    assert.deepEqual(unwraps(log), [`${id} files:5`, `${id} files:2`]);
     // rotate, updatekeys with files and updatekeys --all: one unwrapping process each
     fs.rmSync(log);
     const rot = await runCli(['rotate', '-i', 'a.json', 'b.json', 'mine.json', 'c.json'], { cwd: dir, env: e });

@@ -55,21 +55,32 @@ function pluginOfRecipient(recipient: string): string | undefined {
 }
 
 /**
- * The age files of an upcoming sops file to open in a session of `plugin` now: its keys of that
- * plugin, when nothing else could open it first. That is when every other key it has is a native
- * age key whose recipient no identity at hand opens (`native`, known only when no passphrase or
- * per-recipient command could add one): a PGP key, another plugin's key or a native key the user
- * holds would be tried before, or instead of, this plugin.
+ * The age files of an upcoming sops file to open in a session of `plugin` now: all of them, as
+ * its own session would, when its turn would come to this plugin and nothing else first. That is
+ * when it has a key of this plugin, or of a plugin the run holds no identity of (an `age1tag1…`
+ * recipient is opened by the identity of a hardware key's plugin), and otherwise only native age
+ * keys whose recipients no identity at hand opens (`native`, known only when no passphrase or
+ * per-recipient command could add one). A PGP key, a native key the run holds, a key of another
+ * plugin the run holds (`others`), or a key of no held plugin while another is held, would be
+ * tried before, or instead of, this plugin.
  */
-function upcomingFor(plugin: string, groups: readonly KeyGroup[], native: ReadonlySet<string>): string[] {
+function upcomingFor(plugin: string, groups: readonly KeyGroup[], native: ReadonlySet<string>, others: ReadonlySet<string>): string[] {
   const encs: string[] = [];
+  let needs = false;
   for (const key of groups.flat()) {
     if (key.type !== 'age') return [];
     const name = pluginOfRecipient(key.recipient);
-    if (name === plugin) encs.push(key.enc);
-    else if (name !== undefined || native.has(key.recipient)) return [];
+    if (name === undefined) {
+      if (native.has(key.recipient)) return [];
+    } else if (name === plugin) {
+      needs = true;
+    } else {
+      if (others.size > 0) return [];
+      needs = true;
+    }
+    encs.push(key.enc);
   }
-  return encs;
+  return needs ? encs : [];
 }
 
 /** What a batch may take from the rest of its run. */
@@ -171,7 +182,7 @@ export class PluginBatch {
     for (const p of plugins) {
       // an earlier file's session already asked this plugin, with these identities, about this file
       if (this.#usable(p, file) === undefined && this.#shared?.run.found(runKey(p, stanzas)) === null) continue;
-      const session = this.#usable(p, file) ?? this.#start(p, file);
+      const session = this.#usable(p, file) ?? this.#start(p, file, plugins);
       const r = (await session.results).get(file);
       if (r === undefined) continue;
       if ('error' in r) throw r.error;
@@ -180,10 +191,11 @@ export class PluginBatch {
     return null;
   }
 
-  #start(p: PluginIdentity, file: number): Session {
+  /** A session of `p` for `file` and this sops file's other unopened files (`all`: every plugin the run has identities of). */
+  #start(p: PluginIdentity, file: number, all: readonly PluginIdentity[]): Session {
     const known = this.#known();
     const own = known.flatMap((_, i) => (i === file || (i < this.#ownCount && !this.#opened.has(i)) ? [i] : []));
-    const later = this.#upcoming(p, new Set(own));
+    const later = this.#upcoming(p, new Set(own), new Set(all.filter((q) => q !== p).map((q) => q.name)));
     const open = (indices: number[]) =>
       unwrapFilesWithPlugin(
         p.name,
@@ -203,20 +215,23 @@ export class PluginBatch {
         return byFile;
       });
     // Another file's age file that breaks the plugin must not cost this file its key: without it, once more.
-    const all = [...own, ...later];
-    const results = later.length === 0 ? open(own) : open(all).catch(() => open(own));
-    const session: Session = { plugin: p.name, identities: new Set(p.encodings), files: new Set(all), results };
+    const files = [...own, ...later];
+    const results = later.length === 0 ? open(own) : open(files).catch(() => open(own));
+    const session: Session = { plugin: p.name, identities: new Set(p.encodings), files: new Set(files), results };
     this.#sessions.push(session);
     return session;
   }
 
-  /** The age files of the run's later sops files that this session of `p` opens too (indices into the known files). */
-  #upcoming(p: PluginIdentity, taken: ReadonlySet<number>): number[] {
+  /**
+   * The age files of the run's later sops files that this session of `p` opens too (indices into
+   * the known files); `others` names the other plugins the run has identities of.
+   */
+  #upcoming(p: PluginIdentity, taken: ReadonlySet<number>, others: ReadonlySet<string>): number[] {
     const native = this.#shared?.nativeRecipients();
     if (this.#shared === undefined || native === undefined) return [];
     const out: number[] = [];
     for (const groups of this.#shared.run.upcoming()) {
-      for (const enc of upcomingFor(p.name, groups, native)) {
+      for (const enc of upcomingFor(p.name, groups, native, others)) {
         const i = this.#parse(enc);
         if (i === undefined || taken.has(i) || out.includes(i)) continue;
         const stanzas = (this.#files as Stanza[][])[i] as Stanza[];
