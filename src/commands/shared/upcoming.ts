@@ -24,18 +24,20 @@ export class UpcomingFiles {
   /** File `index` is about to be done: the upcoming ones are those after it. */
   at(index: number): void {
     const later = this.#files.slice(index + 1);
-    this.#ctx.pluginRun().setUpcoming(() => later.flatMap((f) => this.#keyGroups(f) ?? []));
+    this.#ctx.pluginRun().setUpcoming(() => {
+      const out: (readonly KeyGroup[])[] = [];
+      for (const file of later) {
+        if (!this.#groups.has(file)) this.#groups.set(file, this.#read(file));
+        const groups = this.#groups.get(file);
+        if (groups !== undefined) out.push(groups);
+      }
+      return out;
+    });
   }
 
   /** The run is over: nothing comes. */
   done(): void {
     this.#ctx.pluginRun().setUpcoming(undefined);
-  }
-
-  #keyGroups(file: string): [readonly KeyGroup[]] | undefined {
-    if (!this.#groups.has(file)) this.#groups.set(file, this.#read(file));
-    const groups = this.#groups.get(file);
-    return groups === undefined ? undefined : [groups];
   }
 
   #read(file: string): readonly KeyGroup[] | undefined {
