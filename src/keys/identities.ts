@@ -15,6 +15,7 @@ import { TsopsError, messageOf } from '../errors.js';
 import type { Identity } from './identity.js';
 import {
   describeReadError,
+  nativeRecipientsOf,
   parseIdentityText,
   parseSourceContent,
   runKeyCommand,
@@ -22,7 +23,7 @@ import {
   sourceOutcome,
 } from './identity-source.js';
 import type { AskPassphrase, IdentitySource, SourceOutcome, SourceResult } from './identity-source.js';
-import { PluginIdentity, type PluginHost } from './age/plugin/client.js';
+import type { PluginHost } from './age/plugin/client.js';
 
 export type { AskPassphrase, IdentitySource, SourceOutcome, SourceResult, SourceStatus } from './identity-source.js';
 export { parseIdentityText, parseSourceContent, isEncryptedIdentityFile } from './identity-source.js';
@@ -76,16 +77,6 @@ export interface IdentityProvider {
   nativeRecipients?(): ReadonlySet<string> | undefined;
 }
 
-/** {@link IdentityProvider.nativeRecipients} of some identities: undefined if one native identity's recipient is unknown. */
-function nativeRecipientsOf(identities: readonly Identity[]): Set<string> | undefined {
-  const out = new Set<string>();
-  for (const id of identities) {
-    if (id.secret instanceof PluginIdentity) continue;
-    if (id.recipient === undefined) return undefined;
-    out.add(id.recipient);
-  }
-  return out;
-}
 
 /**
  * The user config directory as Go's os.UserConfigDir finds it (spec §4.3 item 7), or the

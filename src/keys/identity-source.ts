@@ -64,6 +64,20 @@ export interface IdentitySource {
 }
 
 
+/**
+ * The recipients some identities open, plugin identities aside (a plugin's identity names no
+ * recipient); undefined when a native identity's recipient is not known.
+ */
+export function nativeRecipientsOf(identities: readonly Identity[]): Set<string> | undefined {
+  const out = new Set<string>();
+  for (const id of identities) {
+    if (pluginOf(id) !== undefined) continue;
+    if (id.recipient === undefined) return undefined;
+    out.add(id.recipient);
+  }
+  return out;
+}
+
 /** An outcome with no identities unless `extra` says otherwise. */
 export function sourceOutcome(
   location: string,

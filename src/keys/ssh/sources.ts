@@ -15,7 +15,7 @@ import type { Io } from '../../io/types.js';
 import { isTsopsError, messageOf } from '../../errors.js';
 import type { Identity } from '../identity.js';
 import type { SshSourceContext, SshSourceFactory } from '../identities.js';
-import { describeReadError, runKeyCommand, sourceFailure, sourceOutcome } from '../identity-source.js';
+import { describeReadError, nativeRecipientsOf, runKeyCommand, sourceFailure, sourceOutcome } from '../identity-source.js';
 import type { AskPassphrase, IdentitySource, SourceOutcome, SourceResult } from '../identity-source.js';
 import { inspectSshPrivateKey } from './openssh-key.js';
 import { SshConvertedX25519Identity, sshIdentitiesFromPrivateKey } from './recipients.js';
@@ -196,15 +196,7 @@ function keyFileSource(
       loaded ??= load().then((key) => (settled = key));
       return resultFor(await loaded, recipient);
     },
-    knownRecipients: () => {
-      if (settled === undefined || settled.locked) return undefined;
-      const out = new Set<string>();
-      for (const id of settled.identities) {
-        if (id.recipient === undefined) return undefined;
-        out.add(id.recipient);
-      }
-      return out;
-    },
+    knownRecipients: () => (settled === undefined || settled.locked ? undefined : nativeRecipientsOf(settled.identities)),
   };
 }
 

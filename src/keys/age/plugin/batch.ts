@@ -31,13 +31,9 @@ export class PluginRun {
     this.#upcoming = upcoming;
   }
 
+  /** What the provider gives; it never throws (a file it cannot read is left to its turn). */
   upcoming(): readonly (readonly KeyGroup[])[] {
-    try {
-      return this.#upcoming?.() ?? [];
-    } catch {
-      // the files are read again, and any problem reported, when their turn comes
-      return [];
-    }
+    return this.#upcoming?.() ?? [];
   }
 
   found(key: string): Uint8Array | null | undefined {
@@ -70,14 +66,8 @@ function upcomingFor(plugin: string, groups: readonly KeyGroup[], native: Readon
   for (const key of groups.flat()) {
     if (key.type !== 'age') return [];
     const name = pluginOfRecipient(key.recipient);
-    if (name === undefined) {
-      if (native.has(key.recipient)) return [];
-    } else if (name === plugin) {
-      needs = true;
-    } else {
-      if (others.size > 0) return [];
-      needs = true;
-    }
+    if (name === undefined ? native.has(key.recipient) : name !== plugin && others.size > 0) return [];
+    if (name !== undefined) needs = true;
     encs.push(key.enc);
   }
   return needs ? encs : [];
@@ -114,6 +104,8 @@ export class PluginBatch {
   readonly #encs: readonly string[];
   #files: Stanza[][] | undefined;
   readonly #ids = new Map<string, number>();
+  /** Each known file's {@link fileId}, by index. */
+  readonly #idOf: string[] = [];
   readonly #opened = new Set<number>();
   readonly #sessions: Session[] = [];
   readonly #shared: BatchRun | undefined;
@@ -156,6 +148,7 @@ export class PluginBatch {
       i = files.length;
       files.push([...stanzas]);
       this.#ids.set(id, i);
+      this.#idOf.push(id);
     }
     return i;
   }
@@ -176,13 +169,14 @@ export class PluginBatch {
       const r = await this.#usable(p, file)?.results.catch(() => undefined);
       const found = r?.get(file);
       if (found && 'fileKey' in found && found.fileKey) return found.fileKey;
-      const earlier = this.#shared?.run.found(runKey(p, stanzas));
+      const earlier = this.#shared?.run.found(this.#runKey(p, file));
       if (earlier) return earlier.slice();
     }
     for (const p of plugins) {
+      let session = this.#usable(p, file);
       // an earlier file's session already asked this plugin, with these identities, about this file
-      if (this.#usable(p, file) === undefined && this.#shared?.run.found(runKey(p, stanzas)) === null) continue;
-      const session = this.#usable(p, file) ?? this.#start(p, file, plugins);
+      if (session === undefined && this.#shared?.run.found(this.#runKey(p, file)) === null) continue;
+      session ??= this.#start(p, file, plugins);
       const r = (await session.results).get(file);
       if (r === undefined) continue;
       if ('error' in r) throw r.error;
@@ -209,7 +203,7 @@ export class PluginBatch {
           byFile.set(i, r);
           if ('fileKey' in r) {
             if (r.fileKey) this.#opened.add(i);
-            this.#shared?.run.remember(runKey(p, known[i] as Stanza[]), r.fileKey && r.fileKey.slice());
+            this.#shared?.run.remember(this.#runKey(p, i), r.fileKey && r.fileKey.slice());
           }
         });
         return byFile;
@@ -234,18 +228,17 @@ export class PluginBatch {
       for (const enc of upcomingFor(p.name, groups, native, others)) {
         const i = this.#parse(enc);
         if (i === undefined || taken.has(i) || out.includes(i)) continue;
-        const stanzas = (this.#files as Stanza[][])[i] as Stanza[];
-        if (this.#shared.run.found(runKey(p, stanzas)) !== undefined) continue;
+        if (this.#shared.run.found(this.#runKey(p, i)) !== undefined) continue;
         out.push(i);
       }
     }
     return out;
   }
-}
 
-/** Where a run keeps what a session of `p` found for one age file. */
-function runKey(p: PluginIdentity, stanzas: readonly Stanza[]): string {
-  return `${p.name}\n${[...p.encodings].sort().join(' ')}\n${fileId(stanzas)}`;
+  /** Where the run keeps what a session of `p` found for known file `i`. */
+  #runKey(p: PluginIdentity, i: number): string {
+    return `${p.name}\n${[...p.encodings].sort().join(' ')}\n${this.#idOf[i]}`;
+  }
 }
 
 /**
